@@ -1,0 +1,96 @@
+import type { DefinitionBody, StoredSettings } from './reviews/validate';
+import type { DecisionRow } from './store/decisionStore';
+import type { DefinitionRow, InstanceRow } from './store/reviewStore';
+
+export const ZERO_ID = '00000000-0000-0000-0000-000000000000';
+/** The service's own identity on default decisions and auto-applied results. */
+export const SYSTEM_ACTOR = { id: ZERO_ID, displayName: 'AAD Access Reviews', userPrincipalName: 'AAD Access Reviews' };
+
+/** What `definitions.data` holds: the validated body plus the read-only audit fields. */
+export interface StoredDefinition extends DefinitionBody {
+  createdBy: { id: string; displayName: string; userPrincipalName: string } | null;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+}
+
+/** What `instances.data` holds. */
+export interface StoredInstance {
+  scope: Record<string, unknown>;
+  reviewers: Array<Record<string, unknown>>;
+  fallbackReviewers: Array<Record<string, unknown>>;
+  /** The definition's settings when the instance started: later edits affect future instances only. */
+  settings: StoredSettings;
+  remindersSent: number;
+}
+
+export const DEFINITION_PROPERTIES = ['id', 'displayName', 'createdDateTime', 'lastModifiedDateTime', 'status',
+  'descriptionForAdmins', 'descriptionForReviewers', 'createdBy', 'scope', 'instanceEnumerationScope', 'reviewers',
+  'fallbackReviewers', 'backupReviewers', 'settings', 'additionalNotificationRecipients', 'stageSettings'];
+export const INSTANCE_PROPERTIES = ['id', 'startDateTime', 'endDateTime', 'status', 'scope', 'reviewers', 'fallbackReviewers'];
+export const DECISION_PROPERTIES = ['id', 'accessReviewId', 'reviewedDateTime', 'decision', 'justification', 'appliedDateTime',
+  'applyResult', 'recommendation', 'principalLink', 'resourceLink', 'reviewedBy', 'appliedBy', 'resource', 'principal'];
+
+export const storedDefinition = (row: DefinitionRow): StoredDefinition => JSON.parse(row.data) as StoredDefinition;
+export const storedInstance = (row: InstanceRow): StoredInstance => JSON.parse(row.data) as StoredInstance;
+
+export function definitionJson(row: DefinitionRow): Record<string, unknown> {
+  const data = storedDefinition(row);
+  return {
+    id: row.id,
+    displayName: data.displayName,
+    createdDateTime: data.createdDateTime,
+    lastModifiedDateTime: data.lastModifiedDateTime,
+    status: row.status,
+    descriptionForAdmins: data.descriptionForAdmins,
+    descriptionForReviewers: data.descriptionForReviewers,
+    createdBy: data.createdBy,
+    scope: data.scope,
+    instanceEnumerationScope: data.instanceEnumerationScope,
+    reviewers: data.reviewers,
+    fallbackReviewers: data.fallbackReviewers,
+    backupReviewers: data.backupReviewers,
+    settings: data.settings,
+    additionalNotificationRecipients: data.additionalNotificationRecipients,
+    stageSettings: [],
+  };
+}
+
+export function instanceJson(row: InstanceRow): Record<string, unknown> {
+  const data = storedInstance(row);
+  return {
+    id: row.id,
+    startDateTime: row.start_at,
+    endDateTime: row.end_at,
+    status: row.status,
+    scope: data.scope,
+    reviewers: data.reviewers,
+    fallbackReviewers: data.fallbackReviewers,
+  };
+}
+
+const identity = (id: string | null, name: string | null, upn: string | null): object =>
+  ({ id: id ?? ZERO_ID, displayName: name ?? '', userPrincipalName: upn ?? '' });
+
+export function decisionJson(row: DecisionRow, graphBase: string): Record<string, unknown> {
+  return {
+    id: row.id,
+    accessReviewId: row.instance_id,
+    reviewedDateTime: row.reviewed_at,
+    decision: row.decision,
+    justification: row.justification,
+    appliedDateTime: row.applied_at,
+    applyResult: row.apply_result,
+    recommendation: row.recommendation,
+    principalLink: `${graphBase}/v1.0/users/${row.principal_id}`,
+    resourceLink: row.resource_id === null ? null : `${graphBase}/v1.0/groups/${row.resource_id}`,
+    reviewedBy: identity(row.reviewed_by_id, row.reviewed_by_name, row.reviewed_by_upn),
+    appliedBy: identity(row.applied_by_id, row.applied_by_name, row.applied_by_upn),
+    resource: row.resource_id === null ? null : { id: row.resource_id, displayName: row.resource_name, type: 'group' },
+    principal: {
+      '@odata.type': '#microsoft.graph.userIdentity',
+      id: row.principal_id,
+      displayName: row.principal_name,
+      userPrincipalName: row.principal_upn,
+    },
+  };
+}

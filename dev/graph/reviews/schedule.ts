@@ -1,0 +1,70 @@
+/**
+ * Recurrence of an access review as Graph honours it: one time (`pattern: null`), `weekly` or
+ * `absoluteMonthly` with an interval, ending never, on a date, or after a number of occurrences.
+ */
+export interface Schedule {
+  /** 00:00 UTC of `range.startDate`. */
+  start: Date;
+  pattern: { type: 'weekly' | 'absoluteMonthly'; interval: number } | null;
+  /** Last day (inclusive, 00:00 UTC) an occurrence may start; undefined = no end date. */
+  endDate: Date | undefined;
+  /** Number of occurrences; undefined = unlimited (until endDate). */
+  count: number | undefined;
+  durationDays: number;
+}
+
+const DAY = 86_400_000;
+
+export const parseDate = (text: string): Date => new Date(`${text.slice(0, 10)}T00:00:00Z`);
+export const formatDate = (date: Date): string => date.toISOString().slice(0, 10);
+export const addDays = (date: Date, days: number): Date => new Date(date.getTime() + days * DAY);
+
+function addMonthsClamped(date: Date, months: number): Date {
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay)));
+}
+
+/** Start of occurrence `k` (0-based), or undefined when the series has ended before it. */
+export function occurrenceStart(schedule: Schedule, k: number): Date | undefined {
+  if (schedule.pattern === null) return k === 0 ? schedule.start : undefined;
+  if (schedule.count !== undefined && k >= schedule.count) return undefined;
+  const start = schedule.pattern.type === 'weekly'
+    ? addDays(schedule.start, 7 * schedule.pattern.interval * k)
+    : addMonthsClamped(schedule.start, schedule.pattern.interval * k);
+  if (schedule.endDate !== undefined && start.getTime() > schedule.endDate.getTime()) return undefined;
+  return start;
+}
+
+/** Days between the first two occurrences: the longest an instance may last. Infinity for one-time reviews. */
+export function periodDays(schedule: Schedule): number {
+  if (schedule.pattern === null) return Infinity;
+  const second = schedule.pattern.type === 'weekly'
+    ? addDays(schedule.start, 7 * schedule.pattern.interval)
+    : addMonthsClamped(schedule.start, schedule.pattern.interval);
+  return Math.round((second.getTime() - schedule.start.getTime()) / DAY);
+}
+
+/** End of the instance that starts at `occurrence`. */
+export const instanceEnd = (schedule: Schedule, occurrence: Date): Date => addDays(occurrence, schedule.durationDays);
+
+/** The schedule stored in a definition's (normalised) `settings`. */
+export function scheduleOf(settings: { instanceDurationInDays: number; recurrence: StoredRecurrence }): Schedule {
+  const { pattern, range } = settings.recurrence;
+  const endDate = range.endDate && range.endDate !== '9999-12-31' ? parseDate(range.endDate) : undefined;
+  const start = parseDate(range.startDate);
+  const oneTimeEnd = endDate ? Math.round((endDate.getTime() - start.getTime()) / DAY) : 0;
+  return {
+    start,
+    pattern: pattern ? { type: pattern.type, interval: pattern.interval } : null,
+    endDate: pattern ? endDate : undefined,
+    count: range.type === 'numbered' && (range.numberOfOccurrences ?? 0) > 0 ? range.numberOfOccurrences : undefined,
+    durationDays: settings.instanceDurationInDays > 0 ? settings.instanceDurationInDays : Math.max(oneTimeEnd, 1),
+  };
+}
+
+export interface StoredRecurrence {
+  pattern: { type: 'weekly' | 'absoluteMonthly'; interval: number; [key: string]: unknown } | null;
+  range: { type: string; startDate: string; endDate?: string | null; numberOfOccurrences?: number; [key: string]: unknown };
+}

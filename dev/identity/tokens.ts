@@ -1,0 +1,119 @@
+import type { KeyObject } from 'node:crypto';
+import { TokenInvalidError, verifyJwt, type TokenClaims } from '../shared/jwt';
+import type { Tenant, TenantApp } from '../tenant/tenant';
+
+const GRAPH = 'https://graph.microsoft.com';
+const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
+const OBO_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const TOKEN_SECONDS = 3599;
+
+export interface TokenContext {
+  tenant: Tenant;
+  issuer: string;
+  keys(): Map<string, KeyObject>;
+  sign(claims: Record<string, unknown>, expiresInSeconds: number): Promise<string>;
+  hasConsented(userId: string): boolean;
+}
+
+export interface TokenResult {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** Entra's error answer: `error`, `error_description` with the AADSTS code, `error_codes`, optional `suberror`. */
+function aadError(status: number, error: string, code: number, description: string, suberror?: string): TokenResult {
+  return {
+    status,
+    body: {
+      error, error_description: `AADSTS${code}: ${description}`, error_codes: [code], timestamp: new Date().toISOString(),
+      trace_id: crypto.randomUUID(), correlation_id: crypto.randomUUID(), ...(suberror ? { suberror } : {}),
+    },
+  };
+}
+
+/** Client authentication: `client_secret_post` or `client_secret_basic`, checked against the tenant's apps. */
+function authenticateClient(tenant: Tenant, form: URLSearchParams, authorization: string | undefined): TenantApp | TokenResult {
+  let clientId = form.get('client_id');
+  let secret = form.get('client_secret');
+  const basic = /^Basic\s+(.+)$/i.exec(authorization ?? '');
+  if (basic?.[1]) {
+    const [id, pass] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
+    clientId = decodeURIComponent(id ?? '');
+    secret = decodeURIComponent(pass ?? '');
+  }
+  const app = tenant.apps.find((a) => a.appId === clientId);
+  if (!app) return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId ?? ''}' was not found in the directory.`);
+  if (secret !== app.secret) return aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.');
+  return app;
+}
+
+/** Requested delegated Graph scopes → the permission names (`.default` = everything granted to the app). */
+function graphScopes(app: TenantApp, requested: string): { scopes: string[]; ungranted: string[]; foreign: string[] } {
+  const names = requested.split(/\s+/).filter((s) => s && !OIDC_SCOPES.has(s));
+  const scopes = new Set<string>();
+  const ungranted: string[] = [];
+  const foreign: string[] = [];
+  for (const name of names) {
+    const short = name.startsWith(`${GRAPH}/`) ? name.slice(GRAPH.length + 1) : name.includes('/') ? undefined : name;
+    if (short === undefined) foreign.push(name);
+    else if (short === '.default') app.delegated.forEach((s) => scopes.add(s));
+    else if (app.delegated.some((s) => s.toLowerCase() === short.toLowerCase())) scopes.add(short);
+    else ungranted.push(short);
+  }
+  return { scopes: [...scopes], ungranted, foreign };
+}
+
+async function clientCredentials(context: TokenContext, app: TenantApp, form: URLSearchParams): Promise<TokenResult> {
+  if (form.get('scope') !== `${GRAPH}/.default`) {
+    return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.get('scope') ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+  }
+  const token = await context.sign({
+    aud: GRAPH, tid: context.tenant.tenantId, oid: app.servicePrincipalId, sub: app.servicePrincipalId, appid: app.appId,
+    azp: app.appId, idtyp: 'app', ver: '1.0', ...(app.application.length > 0 ? { roles: app.application } : {}),
+  }, TOKEN_SECONDS);
+  return { status: 200, body: { token_type: 'Bearer', expires_in: TOKEN_SECONDS, ext_expires_in: TOKEN_SECONDS, access_token: token } };
+}
+
+async function onBehalfOf(context: TokenContext, app: TenantApp, form: URLSearchParams): Promise<TokenResult> {
+  if (form.get('requested_token_use') !== 'on_behalf_of') {
+    return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'requested_token_use'.");
+  }
+  let assertion: TokenClaims;
+  try {
+    assertion = verifyJwt(form.get('assertion') ?? '', context.keys(), { issuer: context.issuer, audience: [...app.identifierUris, app.appId] });
+  } catch (error) {
+    const reason = error instanceof TokenInvalidError ? error.message : 'invalid assertion';
+    return aadError(400, 'invalid_grant', 50013, `Assertion failed signature validation or is not valid for this application. (${reason})`);
+  }
+  const user = context.tenant.users.find((u) => u.id === assertion.oid);
+  if (!user || assertion.scp === undefined) return aadError(400, 'invalid_grant', 50013, 'The assertion is not a user token of this tenant.');
+  const { scopes, ungranted, foreign } = graphScopes(app, form.get('scope') ?? '');
+  if (foreign.length > 0) return aadError(400, 'invalid_resource', 500011, `The resource principal named ${foreign[0] ?? ''} was not found in the tenant.`);
+  if ((!user.consented && !context.hasConsented(user.id)) || ungranted.length > 0) {
+    return aadError(400, 'invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${app.appId}' named '${app.displayName}'. Send an interactive authorization request for this user and resource.`, 'consent_required');
+  }
+  if (scopes.length === 0) return aadError(400, 'invalid_scope', 70011, 'The provided value for the input parameter scope is not valid.');
+  const identity = { tid: context.tenant.tenantId, oid: user.id, sub: user.id, name: user.displayName, preferred_username: user.userPrincipalName };
+  const accessToken = await context.sign({ ...identity, aud: GRAPH, scp: scopes.join(' '), upn: user.userPrincipalName, appid: app.appId, azp: app.appId, idtyp: 'user', ver: '1.0' }, TOKEN_SECONDS);
+  const wantsIdToken = (form.get('scope') ?? '').split(/\s+/).includes('openid');
+  return {
+    status: 200,
+    body: {
+      token_type: 'Bearer', scope: scopes.map((s) => `${GRAPH}/${s}`).join(' '), expires_in: TOKEN_SECONDS, ext_expires_in: TOKEN_SECONDS,
+      access_token: accessToken,
+      client_info: Buffer.from(JSON.stringify({ uid: user.id, utid: context.tenant.tenantId })).toString('base64url'),
+      ...(wantsIdToken ? { id_token: await context.sign({ ...identity, aud: app.appId, ver: '2.0' }, TOKEN_SECONDS) } : {}),
+    },
+  };
+}
+
+/** `POST /token`: client credentials and on-behalf-of, with Entra's validation and error shapes. */
+export async function handleTokenRequest(context: TokenContext, form: URLSearchParams, authorization: string | undefined): Promise<TokenResult> {
+  const client = authenticateClient(context.tenant, form, authorization);
+  if ('status' in client) return client;
+  switch (form.get('grant_type')) {
+    case 'client_credentials': return clientCredentials(context, client, form);
+    case OBO_GRANT: return onBehalfOf(context, client, form);
+    default: return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${form.get('grant_type') ?? ''}'.`);
+  }
+}
