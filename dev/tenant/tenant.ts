@@ -216,3 +216,16 @@ export const DEMO_TENANT: Tenant = {
     },
   ],
 };
+
+/** What each demo user is for, as `npm start` and the README present them. */
+export const DEMO_USERS: Array<{ id: string; note: string }> = [
+  { id: USER.adele, note: 'Identity Governance Administrator: creates and manages reviews (the Playground user)' },
+  { id: USER.lee, note: 'User Administrator: may create and manage reviews too' },
+  { id: USER.megan, note: 'no role; owner of Sales Team, reviewer of its guest review, manager of Alex' },
+  { id: USER.alex, note: 'no role; member of Sales Team' },
+  { id: USER.grady, note: 'Global Reader: reads every review, changes none' },
+  { id: USER.diego, note: 'no role; owner of Finance Apps' },
+  { id: USER.ramesh, note: 'guest in Sales Team, last signed in 200 days ago' },
+  { id: USER.lynne, note: 'guest in Sales Team, signed in yesterday' },
+  { id: USER.pradeep, note: 'has not consented: sign-in answers consent_required' },
+];

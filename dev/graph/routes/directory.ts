@@ -15,8 +15,10 @@ const renderUser = (select: string[] | undefined) => (row: UserRow): Record<stri
 const asDirectoryObject = (select: string[] | undefined) => (row: UserRow): Record<string, unknown> =>
   ({ '@odata.type': '#microsoft.graph.user', ...renderUser(select)(row) });
 
+/** The signed-in user's id for `/me…`: an app token is a 400 before any permission check, as on Graph. */
 function me(caller: Caller): string {
   if (caller.kind !== 'user') throw badRequest('/me request is only valid with delegated authentication flow.');
+  requirePermission(caller, PERMISSIONS.me);
   return caller.user.id;
 }
 
@@ -72,15 +74,12 @@ function relationRoute(path: string, relation: Relation): Route[] {
 
 export const directoryRoutes: Route[] = [
   route('GET', '/me', (request, emulator) => {
-    requirePermission(request.caller, PERMISSIONS.me);
     return userResult(request, emulator, me(request.caller));
   }),
   route('GET', '/me/manager', (request, emulator) => {
-    requirePermission(request.caller, PERMISSIONS.me);
     return managerResult(emulator, me(request.caller));
   }),
   route('GET', '/me/transitiveMemberOf', (request, emulator) => {
-    requirePermission(request.caller, PERMISSIONS.me);
     return memberOfResult(request, emulator, me(request.caller));
   }),
   route('GET', '/users', (request, emulator) => {

@@ -1,0 +1,12 @@
+import { benchGraphEmulator } from './graphEmulator';
+
+/** `npm run bench`: every benchmark in turn; each prints its own numbers (no pass/fail). */
+async function main(): Promise<void> {
+  process.stdout.write('== Graph emulator (local tenant)\n');
+  await benchGraphEmulator();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});
