@@ -24,6 +24,15 @@ export interface IncomingGraphRequest {
  * Runs one Graph request: stats, injected faults, authentication, the lifecycle up to now, the route.
  * Every failure becomes Graph's error envelope; nothing escapes as an exception.
  */
+/** A Graph error answer with fresh request ids (`request-id` header matching the envelope's innerError). */
+export function errorResult(core: EmulatorCore, error: GraphError, clientRequestId: string | undefined, requestId = randomUUID()): RouteResult {
+  return {
+    status: error.status,
+    headers: { 'request-id': requestId, 'client-request-id': clientRequestId ?? requestId, ...error.headers },
+    body: errorEnvelope(error, requestId, clientRequestId, core.clock.now()),
+  };
+}
+
 export async function dispatch(core: EmulatorCore, verifier: TokenVerifier, log: Logger, request: IncomingGraphRequest): Promise<RouteResult> {
   const requestId = randomUUID();
   const clientRequestId = request.headers['client-request-id'];
@@ -31,11 +40,7 @@ export async function dispatch(core: EmulatorCore, verifier: TokenVerifier, log:
   const path = decodePath(request.url.pathname.replace(/^\/v1\.0/i, ''));
   const found = match(ROUTES, request.method, path);
   core.stats.count(found && 'route' in found ? found.route.name : `${request.method} (unmatched)`);
-  const fail = (error: GraphError): RouteResult => ({
-    status: error.status,
-    headers: { ...ids, ...error.headers },
-    body: errorEnvelope(error, requestId, clientRequestId, core.clock.now()),
-  });
+  const fail = (error: GraphError): RouteResult => errorResult(core, error, clientRequestId, requestId);
   const fault = core.faults.draw(WRITE_METHODS.has(request.method));
   const faultError = fault && new GraphError(fault.status, fault.status === 429 ? 'TooManyRequests' : 'serviceNotAvailable',
     fault.status === 429 ? 'Too many requests (injected by the local Graph emulator).' : 'The service is unavailable (injected by the local Graph emulator).',
@@ -100,8 +105,7 @@ export async function dispatchBatch(core: EmulatorCore, verifier: TokenVerifier,
   try {
     items = batchItems(outer.body);
   } catch (error) {
-    const graphError = error instanceof GraphError ? error : badRequest('Invalid batch request.');
-    return { status: 400, body: errorEnvelope(graphError, randomUUID(), outer.headers['client-request-id'], core.clock.now()) };
+    return errorResult(core, error instanceof GraphError ? error : badRequest('Invalid batch request.'), outer.headers['client-request-id']);
   }
   const statuses = new Map<string, number>();
   const responses: object[] = [];

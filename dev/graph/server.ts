@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { parseDuration, addDuration } from '../shared/duration';
 import type { Tenant } from '../tenant/tenant';
 import { TokenVerifier } from './auth';
-import { dispatch, dispatchBatch } from './dispatch';
+import { dispatch, dispatchBatch, errorResult } from './dispatch';
+import { badRequest } from './errors';
 import { EmulatorCore } from './emulator';
 import { FaultConfigSchema } from './faults';
 import type { RouteResult } from './router';
@@ -112,11 +113,13 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', core.baseUrl);
     const method = request.method ?? 'GET';
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
     let body: unknown;
     try {
       body = await readBody(request);
     } catch {
-      send(response, badJson('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'));
+      const message = 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.';
+      send(response, url.pathname.startsWith('/_emulator/') ? badJson(message) : errorResult(core, badRequest(message), headers['client-request-id']));
       return;
     }
     if (url.pathname.startsWith('/_emulator/')) {
@@ -127,7 +130,6 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
       send(response, { status: 404, body: { error: { code: 'NotFound', message: 'Only /v1.0 is emulated.' } } });
       return;
     }
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
     if (core.faults.latencyMs > 0) await sleep(core.faults.latencyMs);
     const incoming = { method, url, headers, body };
     const isBatch = method === 'POST' && /^\/v1\.0\/\$batch\/?$/i.test(decodeURIComponent(url.pathname));

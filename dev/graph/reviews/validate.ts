@@ -97,7 +97,10 @@ function date(value: unknown, field: string): string {
   if (typeof value !== 'string') throw invalid(field, 'a date YYYY-MM-DD is expected');
   const match = DATE.exec(value);
   const day = match?.[1];
-  if (!day || formatDate(parseDate(day)) !== day) throw invalid(field, `'${value}' is not a valid date (YYYY-MM-DD)`);
+  const parsed = day === undefined ? undefined : parseDate(day);
+  if (!day || !parsed || Number.isNaN(parsed.getTime()) || formatDate(parsed) !== day) {
+    throw invalid(field, `'${value}' is not a valid date (YYYY-MM-DD)`);
+  }
   return day;
 }
 
