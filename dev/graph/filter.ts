@@ -12,6 +12,7 @@ export type FilterNode =
 export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 export type Literal = string | number | boolean | null;
 
+const MAX_DEPTH = 64;
 const COMPARE_OPS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 const FUNCTIONS = new Set(['startswith', 'endswith', 'contains']);
 const TOKEN =
@@ -43,6 +44,15 @@ export function parseFilter(text: string): FilterNode {
     throw badRequest(`Invalid filter clause: ${what} in '${text}'.`);
   };
   const peek = (): Token | undefined => tokens[pos];
+  const peekPunct = (p: string): boolean => tokens[pos]?.type === 'punct' && tokens[pos]?.text === p;
+  let depth = 0;
+  const nest = <T>(parse: () => T): T => {
+    // Deep nesting is no real filter; refuse it before the recursion does.
+    if (++depth > MAX_DEPTH) fail(`the expression is nested deeper than ${MAX_DEPTH} levels`);
+    const result = parse();
+    depth -= 1;
+    return result;
+  };
   const next = (): Token => tokens[pos++] ?? fail('unexpected end of expression');
   const expectPunct = (p: string): void => {
     const token = next();
@@ -74,13 +84,13 @@ export function parseFilter(text: string): FilterNode {
   const primary = (): FilterNode => {
     const token = next();
     if (token.type === 'punct' && token.text === '(') {
-      const inner = orExpr();
+      const inner = nest(orExpr);
       expectPunct(')');
       return inner;
     }
     if (token.type !== 'word') return fail(`unexpected '${token.text}'`);
     const lower = token.text.toLowerCase();
-    if (FUNCTIONS.has(lower) && peek()?.text === '(') {
+    if (FUNCTIONS.has(lower) && peekPunct('(')) {
       expectPunct('(');
       const path = next();
       if (path.type !== 'word') fail('a property name was expected');
@@ -91,12 +101,13 @@ export function parseFilter(text: string): FilterNode {
       return { kind: 'call', fn: lower as 'startswith', path: path.text, value: value as string };
     }
     const lambda = /^(.*)\/any$/i.exec(token.text);
-    if (lambda && peek()?.text === '(') {
+    if (lambda && peekPunct('(')) {
       expectPunct('(');
-      const variable = next().text;
+      const variable = next();
+      if (variable.type !== 'word') fail('a lambda variable was expected');
       expectPunct(':');
       const ref = next();
-      if (ref.text !== variable) fail(`the lambda must compare '${variable}'`);
+      if (ref.type !== 'word' || ref.text !== variable.text) fail(`the lambda must compare '${variable.text}'`);
       const op = compareOp();
       const value = literal();
       expectPunct(')');
@@ -106,7 +117,7 @@ export function parseFilter(text: string): FilterNode {
       next();
       expectPunct('(');
       const values: Literal[] = [literal()];
-      while (peek()?.text === ',') {
+      while (peekPunct(',')) {
         next();
         values.push(literal());
       }
@@ -119,7 +130,7 @@ export function parseFilter(text: string): FilterNode {
   const unary = (): FilterNode => {
     if (isWord(peek(), 'not')) {
       next();
-      return { kind: 'not', operand: unary() };
+      return { kind: 'not', operand: nest(unary) };
     }
     return primary();
   };

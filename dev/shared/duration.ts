@@ -21,11 +21,16 @@ export function parseDuration(text: string): Duration | undefined {
   };
 }
 
-/** Adds a duration to a time, calendar-wise for years and months (UTC). */
+/** Adds a duration to a time, calendar-wise for years and months (UTC; Jan 31 + P1M = Feb 28, as ISO 8601 says). */
 export function addDuration(time: Date, duration: Duration): Date {
-  const result = new Date(time.getTime());
-  if (duration.years || duration.months) {
-    result.setUTCMonth(result.getUTCMonth() + duration.years * 12 + duration.months);
+  let result = time;
+  const months = duration.years * 12 + duration.months;
+  if (months !== 0) {
+    const year = time.getUTCFullYear();
+    const month = time.getUTCMonth() + months;
+    const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+    result = new Date(Date.UTC(year, month, Math.min(time.getUTCDate(), lastDay), time.getUTCHours(), time.getUTCMinutes(),
+      time.getUTCSeconds(), time.getUTCMilliseconds()));
   }
   return new Date(result.getTime() + duration.days * 86_400_000 + duration.milliseconds);
 }

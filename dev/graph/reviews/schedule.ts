@@ -1,3 +1,5 @@
+import { addDuration } from '../../shared/duration';
+
 /**
  * Recurrence of an access review as Graph honours it: one time (`pattern: null`), `weekly` or
  * `absoluteMonthly` with an interval, ending never, on a date, or after a number of occurrences.
@@ -19,12 +21,7 @@ export const parseDate = (text: string): Date => new Date(`${text.slice(0, 10)}T
 export const formatDate = (date: Date): string => date.toISOString().slice(0, 10);
 export const addDays = (date: Date, days: number): Date => new Date(date.getTime() + days * DAY);
 
-function addMonthsClamped(date: Date, months: number): Date {
-  const year = date.getUTCFullYear();
-  const month = date.getUTCMonth() + months;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay)));
-}
+const addMonthsClamped = (date: Date, months: number): Date => addDuration(date, { years: 0, months, days: 0, milliseconds: 0 });
 
 /** Start of occurrence `k` (0-based), or undefined when the series has ended before it. */
 export function occurrenceStart(schedule: Schedule, k: number): Date | undefined {
@@ -54,13 +51,16 @@ export function scheduleOf(settings: { instanceDurationInDays: number; recurrenc
   const { pattern, range } = settings.recurrence;
   const endDate = range.endDate && range.endDate !== '9999-12-31' ? parseDate(range.endDate) : undefined;
   const start = parseDate(range.startDate);
-  const oneTimeEnd = endDate ? Math.round((endDate.getTime() - start.getTime()) / DAY) : 0;
+  const rangeDays = endDate ? Math.round((endDate.getTime() - start.getTime()) / DAY) : 0;
+  // A one-time review ends on its range endDate when it has one (reference 3.7, trap 22), whatever the duration says.
+  const durationDays = pattern === null && rangeDays > 0 ? rangeDays
+    : settings.instanceDurationInDays > 0 ? settings.instanceDurationInDays : Math.max(rangeDays, 1);
   return {
     start,
     pattern: pattern ? { type: pattern.type, interval: pattern.interval } : null,
     endDate: pattern ? endDate : undefined,
     count: range.type === 'numbered' && (range.numberOfOccurrences ?? 0) > 0 ? range.numberOfOccurrences : undefined,
-    durationDays: settings.instanceDurationInDays > 0 ? settings.instanceDurationInDays : Math.max(oneTimeEnd, 1),
+    durationDays,
   };
 }
 

@@ -167,7 +167,8 @@ function recurrence(settings: Json, durationDays: number): StoredRecurrence {
   return {
     pattern: {
       type, interval, month: 0, dayOfMonth: type === 'absoluteMonthly' ? start.getUTCDate() : 0,
-      daysOfWeek: type === 'weekly' ? [['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][start.getUTCDay()]] : [],
+      // Graph echoes the fields it ignores with their defaults; the weekday comes from range.startDate.
+      daysOfWeek: [],
       firstDayOfWeek: 'sunday', index: 'first',
     },
     // Graph normalises "no end" to numbered/0/9999-12-31 when it echoes a definition.
@@ -249,7 +250,7 @@ export function validateDefinition(
     if (error instanceof QueryError) throw invalid(error.field, error.reason);
     throw error;
   }
-  checkDirectory(specs, directory);
+  checkDirectory(specs, directory, enumeration !== undefined);
   const schedule = scheduleOf(settings);
   if (context.mode === 'create' && settings.recurrence.range.startDate < context.today) {
     throw invalid('settings.recurrence.range.startDate', `${settings.recurrence.range.startDate} is in the past`);
@@ -271,7 +272,8 @@ export function validateDefinition(
   return { body, scope: specs.scope, reviewers: specs.reviewers, fallbackReviewers: specs.fallback, schedule };
 }
 
-function checkDirectory(specs: { scope: ScopeSpec; reviewers: ReviewerSpec[]; fallback: ReviewerSpec[] }, directory: DirectoryLookup): void {
+function checkDirectory(specs: { scope: ScopeSpec; reviewers: ReviewerSpec[]; fallback: ReviewerSpec[] }, directory: DirectoryLookup,
+  hasEnumeration: boolean): void {
   if (specs.scope.kind === 'group' && !directory.groupExists(specs.scope.groupId)) {
     throw invalid('scope.query', `the group ${specs.scope.groupId} does not exist`);
   }
@@ -280,8 +282,8 @@ function checkDirectory(specs: { scope: ScopeSpec; reviewers: ReviewerSpec[]; fa
       throw invalid(field, `the group ${spec.groupId} does not exist`);
     }
     if (spec.kind === 'user' && !directory.userExists(spec.userId)) throw invalid(field, `the user ${spec.userId} does not exist`);
-    if (spec.kind === 'enumeratedGroupOwners' && specs.scope.kind !== 'allGroups' && specs.scope.kind !== 'group') {
-      throw invalid(field, './owners needs an instanceEnumerationScope');
+    if (spec.kind === 'enumeratedGroupOwners' && !hasEnumeration) {
+      throw invalid(field, './owners is relative to the groups of instanceEnumerationScope, which is missing');
     }
   };
   specs.reviewers.forEach((r, i) => check(r, `reviewers[${i}].query`));
