@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { OAuth2Server } from 'oauth2-mock-server';
 import { keysFromJwks } from '../shared/jwt';
 import { BOT_APP_ID, TEAMS_CLIENT_ID, type Tenant } from '../tenant/tenant';
+import { consentPage, isLocalRedirect } from './consentPage';
 import { handleTokenRequest, type TokenContext } from './tokens';
 
 export interface IdentityProviderOptions {
@@ -67,6 +68,10 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   mock.issuer.url = issuer;
   const consentFile = join(options.dataDir, 'consents.json');
   const consents = new Set<string>(existsSync(consentFile) ? JSON.parse(readFileSync(consentFile, 'utf8')) as string[] : []);
+  const recordConsent = (userId: string): void => {
+    consents.add(userId);
+    writeFileSync(consentFile, JSON.stringify([...consents]));
+  };
 
   let url = '';
   const metadata = (): Record<string, unknown> => ({
@@ -114,8 +119,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       if (!user) {
         json(response, 404, { error: 'user_not_found', error_description: `No user '${String(body.user)}' in the local tenant.` });
       } else if (path === '/dev/consent') {
-        consents.add(user.id);
-        writeFileSync(consentFile, JSON.stringify([...consents]));
+        recordConsent(user.id);
         json(response, 200, { user: user.id, consented: true });
       } else {
         const expiresIn = typeof body.expiresInSeconds === 'number' ? body.expiresInSeconds : 3600;
@@ -125,9 +129,34 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         }, expiresIn);
         json(response, 200, { token });
       }
+    } else if (path === `/${tenantId}/oauth2/v2.0/authorize` && (method === 'GET' || method === 'POST')) {
+      authorize(method, new URLSearchParams(method === 'GET' ? (request.url ?? '').split('?')[1] ?? '' : await readBody(request)), response);
     } else {
       mock.service.requestHandler(request, response);
     }
+  };
+
+  /** The consent prompt behind the bot's sign-in button: GET shows it, POST records the consent and redirects back. */
+  const authorize = (method: string, form: URLSearchParams, response: ServerResponse): void => {
+    const redirect = form.get('redirect_uri') ?? '';
+    if (!options.tenant.apps.some((a) => a.appId === form.get('client_id')) || !isLocalRedirect(redirect)) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('Unknown client_id or a redirect_uri outside this machine.');
+      return;
+    }
+    if (method === 'GET') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(consentPage(options.tenant, form, `/${tenantId}/oauth2/v2.0/authorize`));
+      return;
+    }
+    const target = new URL(redirect);
+    const user = findUser(form.get('user') ?? '');
+    if (form.get('decision') === 'accept' && user) {
+      recordConsent(user.id);
+      target.searchParams.set('code', crypto.randomUUID());
+    } else {
+      target.searchParams.set('error', 'access_denied');
+    }
+    target.searchParams.set('state', form.get('state') ?? '');
+    response.writeHead(302, { location: target.href }).end();
   };
 
   const server: Server = createServer((request, response) => {

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory,
+  INVOKE_RESPONSE_KEY, type ConversationState, type TurnContext,
+} from 'botbuilder';
+import type { AppConfig } from './config';
+import { isAppError } from './errors';
+import type { Logger } from './logger';
+
+/**
+ * CloudAdapter with Bot Framework authentication from configuration: every inbound activity's JWT is
+ * validated when an app id is configured; with none (local mode) authentication is off, as for the Playground.
+ */
+export function createAdapter(config: AppConfig, conversationState: ConversationState, log: Logger): CloudAdapter {
+  const settings = {
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword ?? '',
+    // Without an app id authentication is off; SingleTenant would insist on one.
+    MicrosoftAppType: config.bot.appId === '' ? 'MultiTenant' : config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId ?? '',
+    ...(config.bot.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl } : {}),
+    ...(config.bot.tokenIssuer ? { ToBotFromChannelTokenIssuer: config.bot.tokenIssuer } : {}),
+  };
+  const credentials = new ConfigurationServiceClientCredentialFactory(settings);
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings, credentials));
+  adapter.onTurnError = async (turn: TurnContext, error: Error): Promise<void> => {
+    const correlationId = randomUUID().slice(0, 8);
+    log.error({
+      err: error, code: isAppError(error) ? error.code : 'Internal', correlationId, activityId: turn.activity.id,
+      activityType: turn.activity.type, activityName: turn.activity.name, conversationId: turn.activity.conversation?.id,
+    }, 'turn failed');
+    try {
+      if (turn.activity.type === 'invoke') {
+        if (!turn.turnState.get(INVOKE_RESPONSE_KEY)) {
+          await turn.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 500, body: { correlationId } } });
+        }
+      } else if (turn.activity.type === 'message') {
+        await turn.sendActivity(`Sorry, something went wrong on my side (correlation id ${correlationId}). ` +
+          'I have reset our conversation, so please try again.');
+      }
+      // A failed turn may have left a broken dialog stack: start the conversation afresh.
+      await conversationState.delete(turn);
+    } catch (secondary) {
+      log.error({ err: secondary, correlationId }, 'could not report the failed turn');
+    }
+  };
+  return adapter;
+}

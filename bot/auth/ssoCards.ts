@@ -1,0 +1,32 @@
+import { CardFactory, type AdaptiveCardInvokeResponse, type Attachment } from 'botbuilder';
+import type { AppConfig } from '../config';
+
+/** The sign-in page the OAuthCard's button opens when silent SSO cannot finish (consent, conditional access). */
+export function signInUrl(config: AppConfig, loginHint: string | undefined): string {
+  const url = new URL('/auth/start', config.publicBaseUrl);
+  if (loginHint) url.searchParams.set('loginHint', loginHint);
+  return url.href;
+}
+
+/**
+ * The OAuthCard Teams turns into a silent token request: `tokenExchangeResource.id` names this request
+ * (Teams echoes it in `signin/tokenExchange`) and `uri` is the bot's Application ID URI.
+ */
+export function oauthCard(config: AppConfig, exchangeId: string, loginHint: string | undefined): Attachment {
+  return CardFactory.oauthCard(config.sso.connectionName, 'Sign in', 'Sign in to use Microsoft Entra access reviews as yourself.',
+    signInUrl(config, loginHint), { id: exchangeId, uri: config.sso.appIdUri, providerId: '' });
+}
+
+/** Universal Actions SSO: the 401 answer to an Action.Execute that needs the user's token (Teams then signs in silently and retries). */
+export function loginRequest(config: AppConfig, exchangeId: string, loginHint: string | undefined): AdaptiveCardInvokeResponse {
+  return {
+    statusCode: 401,
+    type: 'application/vnd.microsoft.activity.loginRequest',
+    value: {
+      text: 'Sign in to continue',
+      connectionName: config.sso.connectionName,
+      tokenExchangeResource: { id: exchangeId, uri: config.sso.appIdUri, providerId: '' },
+      buttons: [{ type: 'signin', title: 'Sign in', value: signInUrl(config, loginHint) }],
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type { InvokeResponse, TokenExchangeInvokeRequest } from 'botbuilder';
+import { z } from 'zod';
+import type { AppConfig } from '../config';
+import { AppError, isAppError } from '../errors';
+import type { Logger } from '../logger';
+import type { KeyValueStore } from '../storage/keyValueStore';
+import type { TokenProvider } from './tokenProvider';
+
+export type SignInOutcome =
+  | { kind: 'signedIn'; userId: string }
+  | { kind: 'duplicate' }
+  | { kind: 'failed'; code: 'ConsentRequired' | 'InvalidSsoToken' | 'UserMismatch' };
+
+const ExchangeValue = z.object({ id: z.string().min(1), connectionName: z.string().optional(), token: z.string().min(1) });
+
+/** How long a token-exchange id is remembered, so late duplicates from other Teams clients are still dropped. */
+const DEDUPE_SECONDS = 15 * 60;
+
+/**
+ * Turns Teams SSO tokens into the user's Graph token (on-behalf-of through the TokenProvider) and answers
+ * the invoke as Teams expects: 200 `{id, connectionName}`, 412 with `failureDetail` (Teams then shows consent
+ * or the sign-in button), 400 for a malformed value, and an empty 200 for duplicates of an exchange already
+ * handled (several Teams clients send the same id). De-duplication is create-if-absent in shared storage.
+ */
+export class SsoService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly tokens: TokenProvider,
+    private readonly store: KeyValueStore,
+    private readonly log: Logger,
+  ) {}
+
+  /** Exchanges a token for `expectedUserId` (the activity's sender): a token of someone else is refused. */
+  async exchange(ssoToken: string, expectedUserId: string): Promise<SignInOutcome> {
+    try {
+      const user = await this.tokens.exchange(ssoToken);
+      if (user.userId !== expectedUserId) {
+        // Refused, but the owner's cached token stays: it is theirs, and only their own turns ever use it.
+        this.log.warn({ expectedUserId, tokenUserId: user.userId }, 'SSO token belongs to another user');
+        return { kind: 'failed', code: 'UserMismatch' };
+      }
+      return { kind: 'signedIn', userId: user.userId };
+    } catch (error) {
+      if (isAppError(error, 'ConsentRequired') || isAppError(error, 'InvalidSsoToken')) {
+        this.log.info({ code: error.code, userId: expectedUserId }, 'SSO exchange refused');
+        return { kind: 'failed', code: error.code === 'ConsentRequired' ? 'ConsentRequired' : 'InvalidSsoToken' };
+      }
+      throw error;
+    }
+  }
+
+  /** A `signin/tokenExchange` invoke: the outcome and the invoke response to send. */
+  async tokenExchange(value: unknown, conversationId: string, userId: string): Promise<{ outcome: SignInOutcome | undefined; response: InvokeResponse }> {
+    const parsed = ExchangeValue.safeParse(value);
+    if (!parsed.success) {
+      return { outcome: undefined, response: { status: 400, body: { failureDetail: 'The token exchange request is missing its id or token.' } } };
+    }
+    const request: TokenExchangeInvokeRequest = { id: parsed.data.id, connectionName: parsed.data.connectionName ?? this.config.sso.connectionName, token: parsed.data.token };
+    const outcome = await this.exchange(request.token, userId);
+    if (outcome.kind === 'failed') {
+      return { outcome, response: { status: 412, body: { id: request.id, connectionName: request.connectionName, failureDetail: outcome.code === 'ConsentRequired' ? 'consent_required' : 'The token could not be exchanged.' } } };
+    }
+    const first = await this.store.createIfAbsent(`sso-exchange/${conversationId}/${request.id}`, { userId }, DEDUPE_SECONDS);
+    if (!first) return { outcome: { kind: 'duplicate' }, response: { status: 200 } };
+    return { outcome, response: { status: 200, body: { id: request.id, connectionName: request.connectionName } } };
+  }
+
+  /** SSO_MODE=local: asks the local identity provider for the token Teams would hand over, then exchanges it. */
+  async localSignIn(userId: string): Promise<SignInOutcome> {
+    const response = await fetch(this.config.sso.localTokenUrl, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: userId }),
+    });
+    if (response.status === 404) return { kind: 'failed', code: 'InvalidSsoToken' };
+    if (!response.ok) throw new AppError('Internal', 'The local identity provider is not answering.', { status: response.status });
+    const { token } = (await response.json()) as { token: string };
+    return this.exchange(token, userId);
+  }
+}

@@ -1,0 +1,102 @@
+import {
+  ConfidentialClientApplication, InteractionRequiredAuthError, type AuthenticationResult, type Configuration,
+} from '@azure/msal-node';
+import type { AppConfig } from '../config';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+
+/** The delegated Graph permissions the bot asks for on behalf of users (granted in the app registration). */
+export const GRAPH_DELEGATED_SCOPES = ['AccessReview.ReadWrite.All', 'Group.Read.All', 'User.ReadBasic.All', 'User.Read']
+  .map((scope) => `https://graph.microsoft.com/${scope}`);
+const GRAPH_APP_SCOPES = ['https://graph.microsoft.com/.default'];
+
+/** Who a token belongs to, from the on-behalf-of result (never the token itself). */
+export interface SignedInUser {
+  userId: string;
+  tenantId: string;
+}
+
+/** Identity seam of the bot: Graph tokens for users (SSO → OBO) and for the app; the only msal-node user. */
+export interface TokenProvider {
+  /** Exchanges a Teams SSO token for the user's Graph token (cached by msal). ConsentRequired / InvalidSsoToken on failure. */
+  exchange(ssoToken: string): Promise<SignedInUser>;
+  /** The user's Graph token from the cache; AppError('SignInRequired') when there is none (or it expired). */
+  userToken(userId: string): Promise<string>;
+  /** The bot's own Graph token (client credentials), for scheduled work only. */
+  appToken(): Promise<string>;
+  /** Forgets the user's cached tokens. */
+  signOut(userId: string): Promise<void>;
+}
+
+/**
+ * One long-lived ConfidentialClientApplication per process, so msal's cache serves later turns. In local mode
+ * the authority is an https placeholder whose metadata (fetched once at start) points at the local identity
+ * provider; the code path is the production one.
+ */
+export class MsalTokenProvider implements TokenProvider {
+  private constructor(
+    private readonly cca: ConfidentialClientApplication,
+    private readonly tenantId: string,
+    private readonly log: Logger,
+    /** Where the consent pages send users (from the metadata in local mode, else the authority's). */
+    readonly authorizeEndpoint: string,
+  ) {}
+
+  static async create(config: AppConfig, log: Logger): Promise<MsalTokenProvider> {
+    const auth: Configuration['auth'] = { clientId: config.aad.clientId, clientSecret: config.aad.clientSecret, authority: config.aad.authority };
+    let authorizeEndpoint = `${config.aad.authority}/oauth2/v2.0/authorize`;
+    if (config.aad.metadataUrl) {
+      const response = await fetch(config.aad.metadataUrl);
+      if (!response.ok) throw new AppError('ConfigInvalid', `The identity provider metadata at ${config.aad.metadataUrl} answered ${response.status}.`);
+      auth.authorityMetadata = await response.text();
+      auth.knownAuthorities = [new URL(config.aad.authority).host];
+      authorizeEndpoint = (JSON.parse(auth.authorityMetadata) as { authorization_endpoint?: string }).authorization_endpoint ?? authorizeEndpoint;
+    }
+    return new MsalTokenProvider(new ConfidentialClientApplication({ auth }), config.aad.tenantId, log, authorizeEndpoint);
+  }
+
+  private homeAccountId(userId: string): string {
+    return `${userId}.${this.tenantId}`;
+  }
+
+  async exchange(ssoToken: string): Promise<SignedInUser> {
+    let result: AuthenticationResult | null;
+    try {
+      result = await this.cca.acquireTokenOnBehalfOf({ oboAssertion: ssoToken, scopes: GRAPH_DELEGATED_SCOPES });
+    } catch (error) {
+      if (error instanceof InteractionRequiredAuthError && error.subError === 'consent_required') {
+        throw new AppError('ConsentRequired', 'You need to consent before I can act as you.', { cause: error });
+      }
+      throw new AppError('InvalidSsoToken', 'Your sign-in could not be completed. Please try again.', { cause: error });
+    }
+    const userId = result?.account?.homeAccountId.split('.')[0] ?? result?.uniqueId;
+    if (!result || !userId) throw new AppError('InvalidSsoToken', 'Your sign-in could not be completed. Please try again.');
+    return { userId, tenantId: result.tenantId };
+  }
+
+  async userToken(userId: string): Promise<string> {
+    const cache = this.cca.getTokenCache();
+    const account = await cache.getAccountByHomeId(this.homeAccountId(userId));
+    if (!account) throw new AppError('SignInRequired', 'Please sign in.');
+    try {
+      const result = await this.cca.acquireTokenSilent({ account, scopes: GRAPH_DELEGATED_SCOPES });
+      return result.accessToken;
+    } catch (error) {
+      // Expired OBO tokens have no refresh path without a new SSO token: ask Teams for one again.
+      this.log.debug({ code: error instanceof Error ? error.name : 'unknown' }, 'silent token lookup failed; sign-in needed');
+      throw new AppError('SignInRequired', 'Please sign in.', { cause: error });
+    }
+  }
+
+  async appToken(): Promise<string> {
+    const result = await this.cca.acquireTokenByClientCredential({ scopes: GRAPH_APP_SCOPES });
+    if (!result) throw new AppError('Internal', 'The bot could not get its own token.');
+    return result.accessToken;
+  }
+
+  async signOut(userId: string): Promise<void> {
+    const cache = this.cca.getTokenCache();
+    const account = await cache.getAccountByHomeId(this.homeAccountId(userId));
+    if (account) await cache.removeAccount(account);
+  }
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from 'botbuilder';
+import { unescapeCardText } from '../../cards';
+import { isCardVerb } from '../../cards/verbs';
+import { loginRequest } from '../auth/ssoCards';
+import type { SsoService } from '../auth/ssoService';
+import type { TokenProvider } from '../auth/tokenProvider';
+import type { AppConfig } from '../config';
+import { isAppError } from '../errors';
+import { VERB_COMMANDS, type FeatureRegistry } from '../features';
+import type { FeatureReply } from '../features/feature';
+import { userIdOf, type FeatureRunner } from '../features/runner';
+
+const error = (statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse =>
+  ({ statusCode, type: 'application/vnd.microsoft.error', value: { code, message } });
+
+/** The replacement card, or a message (Teams shows the text; botbuilder's type only admits objects as `value`). */
+const answer = (reply: FeatureReply): AdaptiveCardInvokeResponse => 'card' in reply
+  ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card }
+  : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.text as unknown as Record<string, unknown> };
+
+/** Text a card sends back, re-checked: card data is untrusted (anyone may craft an invoke). */
+function argsOf(data: unknown): string {
+  const args = (data as { args?: unknown } | null)?.args;
+  return typeof args === 'string' ? unescapeCardText(args).slice(0, 200) : '';
+}
+
+/**
+ * Action.Execute buttons by verb. Each acts as the user who pressed it (never the card's recipient, never the
+ * app): with Universal Actions SSO the first press answers 401 loginRequest, Teams signs in silently and
+ * retries with `authentication.token`, which is exchanged on behalf of that user.
+ */
+export class CardActions {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly features: FeatureRegistry,
+    private readonly runner: FeatureRunner,
+    private readonly tokens: TokenProvider,
+    private readonly sso: SsoService,
+  ) {}
+
+  async handle(turn: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const verb = value.action.verb;
+    if (!isCardVerb(verb)) return error(400, 'BadRequest', `This button (${String(verb).slice(0, 40)}) is not one I know.`);
+    const feature = this.features.get(VERB_COMMANDS[verb]);
+    if (!feature) return error(400, 'BadRequest', 'This button is not available.');
+    if (feature.needsGraph) {
+      const refusal = await this.ensureSignedIn(turn, value);
+      if (refusal) return refusal;
+    }
+    try {
+      return answer(await this.runner.run(feature, turn, argsOf(value.action.data)));
+    } catch (failure) {
+      if (!isAppError(failure, 'SignInRequired')) throw failure;
+      await this.tokens.signOut(userIdOf(turn));
+      return loginRequest(this.config, randomUUID(), undefined);
+    }
+  }
+
+  /** undefined when the presser has a Graph token now; otherwise the 401 loginRequest that starts SSO. */
+  private async ensureSignedIn(turn: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse | undefined> {
+    const userId = userIdOf(turn);
+    const offered = value.authentication?.token;
+    if (offered) {
+      const outcome = await this.sso.exchange(offered, userId);
+      return outcome.kind === 'signedIn' ? undefined : loginRequest(this.config, randomUUID(), undefined);
+    }
+    const hasToken = await this.tokens.userToken(userId).then(() => true, (failure: unknown) => {
+      if (isAppError(failure, 'SignInRequired')) return false;
+      throw failure;
+    });
+    if (hasToken) return undefined;
+    if (this.config.sso.mode === 'local') {
+      const outcome = await this.sso.localSignIn(userId);
+      if (outcome.kind === 'signedIn') return undefined;
+    }
+    return loginRequest(this.config, randomUUID(), undefined);
+  }
+}

@@ -1,0 +1,4 @@
+/** Dialog ids, one place. */
+export const ROOT_DIALOG = 'root';
+export const ROOT_WATERFALL = 'root.waterfall';
+export const SSO_PROMPT = 'ssoPrompt';

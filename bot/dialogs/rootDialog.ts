@@ -1,0 +1,110 @@
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { renderChannelSignInCard } from '../../cards';
+import type { TokenProvider } from '../auth/tokenProvider';
+import { parseCommand } from '../commands/commandParser';
+import { commandSpec, type CommandName } from '../commands/commands';
+import type { AppConfig } from '../config';
+import { isAppError } from '../errors';
+import { replyActivity } from '../features/feature';
+import { VERB_COMMANDS, type FeatureRegistry } from '../features';
+import { scopeOf, userIdOf, type FeatureRunner } from '../features/runner';
+import { ROOT_DIALOG, ROOT_WATERFALL, SSO_PROMPT } from './dialogIds';
+import type { SsoPrompt, SsoPromptResult } from './ssoPrompt';
+
+interface PendingCommand {
+  name: CommandName;
+  args: string;
+  text: string;
+  retried?: boolean;
+}
+
+const values = (step: WaterfallStepContext): { pending?: PendingCommand } => step.values;
+
+/** The card verb that replays a command through Universal Actions, if it has one. */
+const verbFor = (name: CommandName): keyof typeof VERB_COMMANDS | undefined =>
+  (Object.keys(VERB_COMMANDS) as Array<keyof typeof VERB_COMMANDS>).find((verb) => VERB_COMMANDS[verb] === name);
+
+const unknownReply = (word: string, suggestion: string | undefined): string =>
+  `I didn't understand "${word}".${suggestion ? ` Did you mean \`${suggestion}\`?` : ''} Type \`help\` to see what I can do.`;
+
+/**
+ * One turn of conversation: text → command → (sign-in if it needs Graph) → feature → reply. The waterfall's
+ * state (the pending command) is persisted, so a restart while waiting for sign-in loses nothing.
+ */
+export class RootDialog extends ComponentDialog {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly features: FeatureRegistry,
+    private readonly runner: FeatureRunner,
+    private readonly tokens: TokenProvider,
+    ssoPrompt: SsoPrompt,
+  ) {
+    super(ROOT_DIALOG);
+    this.addDialog(ssoPrompt);
+    this.addDialog(new WaterfallDialog(ROOT_WATERFALL, [this.routeCommand.bind(this), this.runCommand.bind(this)]));
+    this.initialDialogId = ROOT_WATERFALL;
+  }
+
+  private async routeCommand(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const turn = step.context;
+    const parsed = parseCommand(turn.activity.text ?? '');
+    if (parsed.kind === 'empty') {
+      await turn.sendActivity('Type `help` to see what I can do.');
+      return step.endDialog();
+    }
+    if (parsed.kind === 'unknown') {
+      await turn.sendActivity(unknownReply(parsed.word, parsed.suggestion));
+      return step.endDialog();
+    }
+    const spec = commandSpec(parsed.name);
+    const scope = scopeOf(turn);
+    if (!spec.scopes.includes(scope)) {
+      const where = spec.scopes.map((s) => ({ personal: 'personal chat with me', groupChat: 'group chats', channel: 'team channels' })[s]).join(' or ');
+      await turn.sendActivity(`\`${spec.phrases[0] ?? parsed.name}\` works only in ${where}.`);
+      return step.endDialog();
+    }
+    const pending: PendingCommand = { name: parsed.name, args: parsed.args, text: turn.activity.text ?? '' };
+    if (!spec.needsGraph) return this.reply(step, pending);
+    const userId = userIdOf(turn);
+    if (scope === 'channel' && this.config.sso.mode === 'teams' && !(await this.hasToken(userId))) {
+      // Bot SSO does not work in channels: a card button signs in through Universal Actions, or personal chat.
+      const verb = verbFor(pending.name);
+      await turn.sendActivity(verb === undefined
+        ? `To run \`${spec.phrases[0] ?? pending.name}\` as you I need to sign you in, which Teams only does in personal chat: send it to me there.`
+        : replyActivity({ card: renderChannelSignInCard({ title: 'Continue as me', verb, data: { args: pending.args.slice(0, 200) } }) }));
+      return step.endDialog();
+    }
+    values(step).pending = pending;
+    return step.beginDialog(SSO_PROMPT, { userId });
+  }
+
+  private async runCommand(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const result = step.result as SsoPromptResult | undefined;
+    if (result?.superseded) return step.replaceDialog(ROOT_WATERFALL);
+    const { pending } = values(step);
+    if (!result?.signedIn || !pending) return step.endDialog();
+    return this.reply(step, pending);
+  }
+
+  private async reply(step: WaterfallStepContext, pending: PendingCommand): Promise<DialogTurnResult> {
+    const feature = this.features.get(pending.name);
+    if (!feature) return step.endDialog();
+    try {
+      await step.context.sendActivity(replyActivity(await this.runner.run(feature, step.context, pending.args)));
+      return await step.endDialog();
+    } catch (error) {
+      if (!isAppError(error, 'SignInRequired') || pending.retried === true) throw error;
+      // Graph refused the cached token (expired or revoked): forget it and sign in again, once.
+      await this.tokens.signOut(userIdOf(step.context));
+      values(step).pending = { ...pending, retried: true };
+      return step.beginDialog(SSO_PROMPT, { userId: userIdOf(step.context) });
+    }
+  }
+
+  private async hasToken(userId: string): Promise<boolean> {
+    return this.tokens.userToken(userId).then(() => true, (error: unknown) => {
+      if (isAppError(error, 'SignInRequired')) return false;
+      throw error;
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import { renderReviewsListCard, type ReviewsFilter } from '../../cards';
+import { describeRecurrence, describeScope, reviewedGroupId } from '../../reviews/describe';
+import { listDefinitions } from '../graph/accessReviews';
+import { getGroupNames } from '../graph/directory';
+import type { Feature } from './feature';
+
+const FILTERS: readonly ReviewsFilter[] = ['active', 'completed', 'all'];
+
+/** `reviews [active|completed|all]`: the access review definitions the user can read, as that user. */
+export const reviewsFeature: Feature = {
+  needsGraph: true,
+  async run(context) {
+    const word = context.args.trim().toLowerCase();
+    if (word !== '' && !FILTERS.includes(word as ReviewsFilter)) {
+      return { text: `I didn't understand "${context.args.trim()}" after \`reviews\`. Try \`reviews active\`, \`reviews completed\` or \`reviews all\`.` };
+    }
+    const filter = (word || 'all') as ReviewsFilter;
+    const client = await context.graph();
+    const page = await listDefinitions(client, filter, 11);
+    const names = await getGroupNames(client, page.definitions.map(reviewedGroupId).filter((id): id is string => id !== undefined));
+    return {
+      card: renderReviewsListCard({
+        filter,
+        totalCount: page.nextLink === undefined ? page.definitions.length : undefined,
+        reviews: page.definitions.map((definition) => ({
+          displayName: definition.displayName ?? '(no name)',
+          reviewedScope: describeScope(definition, names),
+          status: definition.status ?? 'Unknown',
+          recurrence: describeRecurrence(definition.settings?.recurrence),
+        })),
+      }),
+    };
+  },
+};

@@ -1,0 +1,38 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { TurnContext } from 'botbuilder';
+import type { TokenProvider } from '../auth/tokenProvider';
+import type { Scope } from '../commands/commands';
+import { isAppError } from '../errors';
+import type { GraphClientFactory } from '../graph/graphClient';
+import type { Logger } from '../logger';
+import type { Feature, FeatureReply } from './feature';
+
+/** Where a turn happens, from Teams' conversationType. */
+export function scopeOf(turn: TurnContext): Scope {
+  const type = turn.activity.conversation?.conversationType;
+  return type === 'channel' ? 'channel' : type === 'groupChat' ? 'groupChat' : 'personal';
+}
+
+/** The Entra object id of the sender (Teams sets it; the Bot Framework token vouches for the activity). */
+export const userIdOf = (turn: TurnContext): string => turn.activity.from?.aadObjectId ?? '';
+
+/**
+ * Runs a feature as the sending user: the Graph client it gets carries that user's own token. An AppError
+ * becomes its user message; SignInRequired is left to the caller (it restarts sign-in); anything else is a bug
+ * and goes to onTurnError.
+ */
+export class FeatureRunner {
+  constructor(private readonly tokens: TokenProvider, private readonly graph: GraphClientFactory, private readonly log: Logger) {}
+
+  async run(feature: Feature, turn: TurnContext, args: string): Promise<FeatureReply> {
+    const userId = userIdOf(turn);
+    const graph = async (): Promise<Client> => this.graph.forToken(await this.tokens.userToken(userId));
+    try {
+      return await feature.run({ turn, scope: scopeOf(turn), userId, args, graph });
+    } catch (error) {
+      if (!isAppError(error) || error.code === 'SignInRequired') throw error;
+      this.log.info({ code: error.code, status: error.status, activityId: turn.activity.id }, 'feature failed with a user-facing error');
+      return { text: error.userMessage };
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type { Storage } from 'botbuilder';
+
+/**
+ * botbuilder `Storage` (bot and dialog state) plus the one primitive the bot needs beyond it:
+ * create-if-absent, for de-duplicating SSO token exchanges and for leases.
+ *
+ * eTag semantics of `write`: an item without `eTag` or with `eTag: '*'` is written unconditionally; any other
+ * eTag must equal the stored one (a missing item never matches), otherwise the whole write fails with
+ * AppError('StorageConflict') and nothing is changed. `read` returns each item with its current eTag.
+ */
+export interface KeyValueStore extends Storage {
+  /**
+   * Stores `item` under `key` only when no live item is there; true when this call created it.
+   * With `ttlSeconds`, the item expires (and counts as absent) after that time.
+   */
+  createIfAbsent(key: string, item: Record<string, unknown>, ttlSeconds?: number): Promise<boolean>;
+  /** Releases resources (closes the database file). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,85 @@
+import {
+  TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type ConversationState,
+  type InvokeResponse, type StatePropertyAccessor, type TurnContext,
+} from 'botbuilder';
+import { runDialog, type DialogState } from 'botbuilder-dialogs';
+import { renderWelcomeCard } from '../cards';
+import type { SsoService } from './auth/ssoService';
+import type { CardActions } from './cardActions';
+import type { ConversationStore } from './conversations';
+import type { RootDialog } from './dialogs/rootDialog';
+import { SIGN_IN_OUTCOME } from './dialogs/turnKeys';
+import { replyActivity } from './features/feature';
+import { scopeOf, userIdOf } from './features/runner';
+import type { Logger } from './logger';
+
+/**
+ * Routes Teams activities: messages into the root dialog (one entry: runDialog), sign-in invokes to the SSO
+ * service then the dialog, card buttons to the verb registry, installs to a welcome card. State is saved
+ * once, after the turn.
+ */
+export class TeamsBot extends TeamsActivityHandler {
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+
+  constructor(
+    private readonly conversationState: ConversationState,
+    private readonly root: RootDialog,
+    private readonly sso: SsoService,
+    private readonly cardActions: CardActions,
+    private readonly conversations: ConversationStore,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+    this.onMessage(async (turn, next) => {
+      await this.conversations.remember(turn, scopeOf(turn));
+      await runDialog(this.root, turn, this.dialogState);
+      await next();
+    });
+    this.onMembersAdded(async (turn, next) => {
+      const botAdded = (turn.activity.membersAdded ?? []).some((member) => member.id === turn.activity.recipient.id);
+      if (botAdded) {
+        await this.conversations.remember(turn, scopeOf(turn));
+        await turn.sendActivity(replyActivity({ card: renderWelcomeCard({ scope: scopeOf(turn) }) }));
+      }
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (turn, next) => {
+      await this.conversations.remember(turn, scopeOf(turn));
+      await next();
+    });
+  }
+
+  protected override async onInvokeActivity(turn: TurnContext): Promise<InvokeResponse> {
+    switch (turn.activity.name) {
+      case 'signin/tokenExchange': {
+        const { outcome, response } = await this.sso.tokenExchange(turn.activity.value, turn.activity.conversation.id, userIdOf(turn));
+        if (outcome?.kind === 'signedIn') {
+          turn.turnState.set(SIGN_IN_OUTCOME, outcome);
+          await runDialog(this.root, turn, this.dialogState);
+        }
+        return response;
+      }
+      case 'signin/verifyState':
+        await runDialog(this.root, turn, this.dialogState);
+        return { status: 200 };
+      case 'signin/failure': {
+        const value = (turn.activity.value ?? {}) as { code?: unknown; message?: unknown };
+        const text = (field: unknown): string => (typeof field === 'string' ? field.slice(0, 200) : '');
+        this.log.warn({ code: text(value.code), message: text(value.message), activityId: turn.activity.id }, 'Teams reported an SSO failure');
+        return { status: 200 };
+      }
+      default:
+        return super.onInvokeActivity(turn);
+    }
+  }
+
+  protected override onAdaptiveCardInvoke(turn: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    return this.cardActions.handle(turn, value);
+  }
+
+  override async run(turn: TurnContext): Promise<void> {
+    await super.run(turn);
+    await this.conversationState.saveChanges(turn, false);
+  }
+}
