@@ -79,6 +79,8 @@ export class TeamsBot extends TeamsActivityHandler {
   }
 
   override async run(turn: TurnContext): Promise<void> {
+    const { id, type, name, conversation } = turn.activity;
+    this.log.debug({ activityId: id, type, name, conversationId: conversation?.id, scope: scopeOf(turn) }, 'turn');
     await super.run(turn);
     await this.conversationState.saveChanges(turn, false);
   }

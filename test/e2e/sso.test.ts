@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { BOT_APP_ID, TENANT_ID } from '../../dev/tenant/tenant';
 import { startBot, type BotProcess } from '../support/botProcess';
@@ -14,7 +16,8 @@ let teams: TeamsClient;
 
 beforeAll(async () => {
   tenant = await startLocalTenant();
-  bot = await startBot(tenant);
+  // Debug logging: the token scan at the end should see as much as the bot can log.
+  bot = await startBot(tenant, { env: { LOG_LEVEL: 'debug' } });
   teams = await TeamsClient.start({ botUrl: bot.messagesUrl, tenantId: TENANT_ID, botId: BOT_APP_ID });
 });
 afterAll(async () => {
@@ -129,4 +132,14 @@ test('sign out forgets the token: the next command asks for sign-in again', asyn
   await teams.waitFor(() => teams.sent.find((s) => teams.textOf(s).includes('signed out')));
   await teams.message(USERS.adele, 'reviews');
   await teams.waitForOAuthCard(chat);
+});
+
+test('after the whole run no JWT-shaped string is in any log line or stored record', async () => {
+  await bot.stop();
+  const jwtShape = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/;
+  expect(bot.lines.length).toBeGreaterThan(10);
+  expect(bot.lines.filter((line) => jwtShape.test(line))).toEqual([]);
+  const stored = readdirSync(join(bot.dataDir, 'bot')).map((file) => readFileSync(join(bot.dataDir, 'bot', file)).toString('latin1'));
+  expect(stored.join('').length).toBeGreaterThan(1000);
+  expect(stored.filter((content) => jwtShape.test(content))).toEqual([]);
 });

@@ -1,0 +1,64 @@
+import jwt from 'jsonwebtoken';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { BOT_APP_ID, TENANT_ID } from '../../dev/tenant/tenant';
+import { startBot, type BotProcess } from '../support/botProcess';
+import { ssoToken, startLocalTenant, type LocalTenant } from '../support/localTenant';
+import { TeamsClient, USERS } from '../support/teamsClient';
+
+/**
+ * With an app id configured, Bot Framework authentication is on: an activity without a valid channel token
+ * is refused with 401 before any bot logic runs (nothing is sent, nothing is stored).
+ */
+let tenant: LocalTenant;
+let bot: BotProcess;
+let teams: TeamsClient;
+let token = 'none';
+
+beforeAll(async () => {
+  tenant = await startLocalTenant();
+  // Channel tokens are checked against a local OpenID configuration (the test's network is 127.0.0.1 only):
+  // Bot Framework's own metadata would be fetched from login.botframework.com.
+  bot = await startBot(tenant, {
+    env: {
+      MicrosoftAppId: BOT_APP_ID, MicrosoftAppPassword: 'local-bot-secret', MicrosoftAppTenantId: TENANT_ID, HOST: '127.0.0.1', LOG_LEVEL: 'debug',
+      BOT_OPENID_METADATA_URL: `${tenant.idp}/.well-known/openid-configuration`, BOT_TOKEN_ISSUER: 'https://api.botframework.com',
+    },
+  });
+  teams = await TeamsClient.start({ botUrl: bot.messagesUrl, tenantId: TENANT_ID, botId: BOT_APP_ID, channelToken: () => Promise.resolve(token) });
+});
+afterAll(async () => {
+  await teams.stop();
+  await bot.stop();
+  await tenant.dispose();
+});
+
+test.each([
+  ['no Authorization header', undefined],
+  ['a garbage token', 'garbage'],
+  ['a token signed by someone else', 'forged'],
+  ['a valid user token of the local tenant (not a Bot Framework token)', 'sso'],
+])('a message with %s is refused with 401 and not processed', async (_name, kind) => {
+  if (kind === undefined) {
+    const response = await fetch(bot.messagesUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(teams.posted[0] ?? { type: 'message', text: 'help' }) });
+    expect(response.status).toBe(401);
+    return;
+  }
+  token = kind === 'garbage' ? 'garbage'
+    : kind === 'forged' ? jwt.sign({ aud: BOT_APP_ID, iss: 'https://api.botframework.com', serviceurl: teams.serviceUrl }, 'secret', { expiresIn: 300 })
+      : await ssoToken(tenant, USERS.adele.aadObjectId);
+  const delivery = await teams.message(USERS.adele, 'help');
+  expect(delivery.status).toBe(401);
+});
+
+test('nothing reached the connector, no turn ran and no state was written', () => {
+  expect(teams.posted.length).toBeGreaterThanOrEqual(3);
+  expect(teams.calls).toHaveLength(0);
+  expect(bot.lines.some((line) => line.includes('"msg":"turn"'))).toBe(false);
+  const db = new Database(join(bot.dataDir, 'bot', 'state.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    expect(db.prepare('SELECT count(*) AS n FROM items').get()).toEqual({ n: 0 });
+  } finally {
+    db.close();
+  }
+});
