@@ -41,6 +41,9 @@ const Schema = z.object({
   BOT_TOKEN_ISSUER: optional,
 });
 
+/** Every environment key the bot reads (documented one by one in .env.sample). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(Schema.shape);
+
 export interface AppConfig {
   port: number;
   /** Listen address: loopback in local mode, all interfaces otherwise (containers). */
@@ -64,7 +67,9 @@ export interface AppConfig {
  * key in a single error. Without MicrosoftAppId the bot runs in local mode against the local tenant.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
-  const parsed = Schema.safeParse(env);
+  // An empty value (KEY= in .env) means "not set", so the default applies.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = Schema.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new AppError('ConfigInvalid', `Invalid configuration: ${problems.join('; ')}`);
