@@ -23,7 +23,16 @@ export function createAdapter(config: AppConfig, conversationState: Conversation
   };
   const credentials = new ConfigurationServiceClientCredentialFactory(settings);
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings, credentials));
-  adapter.onTurnError = async (turn: TurnContext, error: Error): Promise<void> => {
+  adapter.onTurnError = turnErrorHandler(conversationState, log);
+  return adapter;
+}
+
+/**
+ * The last-resort handler: logs the error code and the activity's ids (never its text or value), apologises
+ * with a correlation id (500 for an invoke), and deletes the conversation state so a broken dialog cannot stick.
+ */
+export function turnErrorHandler(conversationState: ConversationState, log: Logger): (turn: TurnContext, error: Error) => Promise<void> {
+  return async (turn: TurnContext, error: Error): Promise<void> => {
     const correlationId = randomUUID().slice(0, 8);
     log.error({
       err: error, code: isAppError(error) ? error.code : 'Internal', correlationId, activityId: turn.activity.id,
@@ -44,5 +53,4 @@ export function createAdapter(config: AppConfig, conversationState: Conversation
       log.error({ err: secondary, correlationId }, 'could not report the failed turn');
     }
   };
-  return adapter;
 }

@@ -39,7 +39,7 @@ export function toAppError(error: unknown, operation: GraphOperation, what: stri
     case status === 400:
       return new AppError('BadRequest', `Microsoft Graph rejected the request to ${what}: ${error.message}`, { cause: error, status });
     case status === 429 || status >= 500: {
-      const seconds = retryAfterSeconds(error) ?? 30;
+      const seconds = Math.max(1, retryAfterSeconds(error) ?? 30);
       return new AppError(status === 429 ? 'Throttled' : 'GraphUnavailable',
         `Microsoft Graph is busy, so I could not ${what}. Try again in ${seconds} seconds.`, { cause: error, status, retryAfterSeconds: seconds });
     }

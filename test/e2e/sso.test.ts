@@ -135,7 +135,9 @@ test('sign out forgets the token: the next command asks for sign-in again', asyn
 });
 
 test('after the whole run no JWT-shaped string is in any log line or stored record', async () => {
-  await bot.stop();
+  await bot.stop('SIGTERM');
+  // Graceful stop: the bot logged it and closed its store (the WAL was checkpointed into the database file).
+  expect(bot.lines.some((line) => line.includes('"msg":"stopping"'))).toBe(true);
   const jwtShape = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/;
   expect(bot.lines.length).toBeGreaterThan(10);
   expect(bot.lines.filter((line) => jwtShape.test(line))).toEqual([]);
