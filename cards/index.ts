@@ -108,16 +108,16 @@ export function renderWelcomeCard(data: WelcomeCardData): AdaptiveCardJson {
 }
 
 /** The commands of HELP_COMMANDS that work in `scope`, grouped in display order. */
-export function helpCommandsFor(scope: ConversationScope): { name: HelpGroup; commands: HelpCommand[] }[] {
+export function helpCommandsFor(scope: ConversationScope, only?: readonly string[]): { name: HelpGroup; commands: HelpCommand[] }[] {
   return HELP_GROUP_ORDER.map((name) => ({
     name,
-    commands: HELP_COMMANDS.filter((entry) => entry.group === name && entry.scopes.includes(scope)),
+    commands: HELP_COMMANDS.filter((entry) => entry.group === name && entry.scopes.includes(scope) && (only === undefined || only.includes(entry.command))),
   })).filter((group) => group.commands.length > 0);
 }
 
 /** The help card: the commands available in this scope, Show reviews, and Sign out in personal chat. */
 export function renderHelpCard(data: HelpCardData): AdaptiveCardJson {
-  const groups = helpCommandsFor(data.scope).map((group) => ({
+  const groups = helpCommandsFor(data.scope, data.commands).map((group) => ({
     name: group.name,
     commands: group.commands.map(({ command, description }) => ({ command, description })),
   }));

@@ -28,6 +28,8 @@ export interface WelcomeCardData {
 /** Data for help.json: the scope decides which commands are listed. */
 export interface HelpCardData {
   readonly scope: ConversationScope;
+  /** When given, only these entries of HELP_COMMANDS (by their `command` text) are listed: what this version does. */
+  readonly commands?: readonly string[];
 }
 
 /** Data for channelSignIn.json: the button that replays a command with Universal Actions SSO. */

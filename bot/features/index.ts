@@ -17,11 +17,9 @@ const NOT_YET: Partial<Record<CommandName, string>> = {
 };
 
 export function createFeatures(tokens: TokenProvider): FeatureRegistry {
-  const features = new Map<CommandName, Feature>([
-    ['help', helpFeature],
-    ['reviews', reviewsFeature],
-    ['signOut', signOutFeature(tokens)],
-  ]);
+  const done: Array<[CommandName, Feature]> = [['reviews', reviewsFeature], ['signOut', signOutFeature(tokens)]];
+  const available = new Set<CommandName>(['help', ...done.map(([name]) => name)]);
+  const features = new Map<CommandName, Feature>([['help', helpFeature(available)], ...done]);
   for (const [name, word] of Object.entries(NOT_YET) as Array<[CommandName, string]>) features.set(name, notYetFeature(word));
   return features;
 }
