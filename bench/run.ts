@@ -1,9 +1,12 @@
+import { benchBot } from './bot';
 import { benchGraphEmulator } from './graphEmulator';
 
 /** `npm run bench`: every benchmark in turn; each prints its own numbers (no pass/fail). */
 async function main(): Promise<void> {
   process.stdout.write('== Graph emulator (local tenant)\n');
   await benchGraphEmulator();
+  process.stdout.write('== Bot\n');
+  await benchBot();
 }
 
 main().catch((error: unknown) => {

@@ -70,23 +70,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
   // An empty value (KEY= in .env) means "not set", so the default applies.
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const parsed = Schema.safeParse(given);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new AppError('ConfigInvalid', `Invalid configuration: ${problems.join('; ')}`);
+  const invalid = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const missing = missingKeys(given);
+  if (!parsed.success || missing.length > 0) {
+    const parts = [missing.length > 0 ? `Missing configuration: ${missing.join(', ')}` : '', invalid.length > 0 ? `Invalid configuration: ${invalid.join('; ')}` : ''];
+    throw new AppError('ConfigInvalid', parts.filter(Boolean).join('. '));
   }
   const e = parsed.data;
   const localMode = e.MicrosoftAppId === undefined;
-  const missing: string[] = [];
-  const need = (value: string | undefined, key: string, fallback?: string): string => {
-    const chosen = value ?? fallback;
-    if (chosen === undefined) missing.push(key);
-    return chosen ?? '';
-  };
-  const clientId = need(e.AAD_CLIENT_ID ?? e.MicrosoftAppId, 'AAD_CLIENT_ID (or MicrosoftAppId)', localMode ? LOCAL.clientId : undefined);
-  const clientSecret = need(e.AAD_CLIENT_SECRET ?? e.MicrosoftAppPassword, 'AAD_CLIENT_SECRET (or MicrosoftAppPassword)', localMode ? LOCAL.clientSecret : undefined);
-  const tenantId = need(e.AAD_TENANT_ID ?? e.MicrosoftAppTenantId, 'AAD_TENANT_ID (or MicrosoftAppTenantId)', localMode ? LOCAL.tenantId : undefined);
-  if (!localMode && e.MicrosoftAppType !== 'UserAssignedMSI') need(e.MicrosoftAppPassword, 'MicrosoftAppPassword');
-  if (missing.length > 0) throw new AppError('ConfigInvalid', `Missing configuration: ${missing.join(', ')}`);
+  const clientId = e.AAD_CLIENT_ID ?? e.MicrosoftAppId ?? LOCAL.clientId;
+  const clientSecret = e.AAD_CLIENT_SECRET ?? e.MicrosoftAppPassword ?? LOCAL.clientSecret;
+  const tenantId = e.AAD_TENANT_ID ?? e.MicrosoftAppTenantId ?? LOCAL.tenantId;
   const local = (port: number, path: string): string => `http://127.0.0.1:${port}${path}`;
   const authorityHost = (e.AAD_AUTHORITY_HOST ?? (localMode ? LOCAL.authorityHost : 'https://login.microsoftonline.com')).replace(/\/$/, '');
   const config: AppConfig = {
@@ -112,8 +106,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       ? { kind: 'blob', connectionString: e.STORAGE_CONNECTION_STRING, container: e.STORAGE_CONTAINER }
       : { kind: 'sqlite', file: resolve(e.LOCAL_DATA_DIR, 'bot', 'state.sqlite') },
   };
-  return Object.freeze(config);
+  return deepFreeze(config);
 }
+
+/** Keys a real-tenant configuration cannot do without (checked on the raw values, so they are reported with invalid ones). */
+function missingKeys(given: Record<string, string | undefined>): string[] {
+  if (given.MicrosoftAppId === undefined) return [];
+  const missing: string[] = [];
+  if (given.AAD_CLIENT_SECRET === undefined && given.MicrosoftAppPassword === undefined) missing.push('AAD_CLIENT_SECRET (or MicrosoftAppPassword)');
+  if (given.AAD_TENANT_ID === undefined && given.MicrosoftAppTenantId === undefined) missing.push('AAD_TENANT_ID (or MicrosoftAppTenantId)');
+  // Bot Framework's own channel authentication needs the password even when Entra calls use another secret.
+  if (given.MicrosoftAppPassword === undefined && given.MicrosoftAppType !== 'UserAssignedMSI') missing.push('MicrosoftAppPassword');
+  return missing;
+}
+
+const deepFreeze = <T extends object>(value: T): Readonly<T> => {
+  for (const item of Object.values(value)) if (typeof item === 'object' && item !== null) deepFreeze(item as object);
+  return Object.freeze(value);
+};
 
 /** What start-up logs: the settings with every secret removed. */
 export function redactedSummary(config: AppConfig): Record<string, unknown> {

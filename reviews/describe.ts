@@ -6,20 +6,29 @@ import type { AccessReviewScheduleDefinition, PatternedRecurrence } from '@micro
  */
 const GROUP_IN_QUERY = /\/groups\/([0-9a-fA-F-]{36})/;
 
+/** URL-decoding that never throws: a stored query may hold a stray '%'. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** The group a definition reviews, if it reviews one group. */
 export function reviewedGroupId(definition: AccessReviewScheduleDefinition): string | undefined {
   const query = (definition.scope as { query?: string } | undefined)?.query ?? '';
   return GROUP_IN_QUERY.exec(query)?.[1]?.toLowerCase();
 }
 
-/** "Guests of Sales Team", "Members of Finance Apps", "Guests in all Microsoft 365 groups", "Inactive users of …". */
+/** "Guests of Sales Team", "Members of Finance Apps", "Guests in all Microsoft 365 groups", "Inactive users (30 days) of …". */
 export function describeScope(definition: AccessReviewScheduleDefinition, groupNames: ReadonlyMap<string, string>): string {
   const scope = (definition.scope ?? {}) as { query?: string; '@odata.type'?: string; inactiveDuration?: string };
   const query = scope.query ?? '';
-  const guests = /userType\s+eq\s+'Guest'/i.test(decodeURIComponent(query.replace(/\+/g, ' ')));
+  const guests = /userType\s+eq\s+'Guest'/i.test(safeDecode(query.replace(/\+/g, ' ')));
   const inactive = scope['@odata.type'] === '#microsoft.graph.accessReviewInactiveUsersQueryScope';
   const days = /^P(\d+)D$/.exec(scope.inactiveDuration ?? '')?.[1];
-  const who = inactive ? `${guests ? 'Guests' : 'Users'} inactive for ${days ?? 'some'} days` : guests ? 'Guests' : 'Members';
+  const who = inactive ? `Inactive ${guests ? 'guests' : 'users'} (${days ?? 'some'} days)` : guests ? 'Guests' : 'Members';
   if (query.startsWith('./')) return `${who} in all Microsoft 365 groups`;
   const groupId = reviewedGroupId(definition);
   if (groupId === undefined) return 'Other resources';

@@ -46,7 +46,9 @@ export class MsalTokenProvider implements TokenProvider {
     const auth: Configuration['auth'] = { clientId: config.aad.clientId, clientSecret: config.aad.clientSecret, authority: config.aad.authority };
     let authorizeEndpoint = `${config.aad.authority}/oauth2/v2.0/authorize`;
     if (config.aad.metadataUrl) {
-      const response = await fetch(config.aad.metadataUrl);
+      const response = await fetch(config.aad.metadataUrl).catch((error: unknown) => {
+        throw new AppError('ConfigInvalid', `The identity provider metadata at ${config.aad.metadataUrl} could not be read (is the local tenant running?).`, { cause: error });
+      });
       if (!response.ok) throw new AppError('ConfigInvalid', `The identity provider metadata at ${config.aad.metadataUrl} answered ${response.status}.`);
       auth.authorityMetadata = await response.text();
       auth.knownAuthorities = [new URL(config.aad.authority).host];

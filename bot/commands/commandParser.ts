@@ -1,4 +1,4 @@
-import { closest, distance } from 'fastest-levenshtein';
+import { distance } from 'fastest-levenshtein';
 import { COMMANDS, type CommandName } from './commands';
 
 export type ParseResult =
@@ -8,7 +8,28 @@ export type ParseResult =
 
 const PHRASES = COMMANDS.flatMap((command) => command.phrases.map((phrase) => ({ phrase, name: command.name })))
   .sort((a, b) => b.phrase.length - a.phrase.length);
-const FIRST_WORDS = [...new Set(PHRASES.map(({ phrase }) => phrase.split(' ')[0] ?? phrase))];
+/** First words of the phrases worth suggesting (not the one-character '?'). */
+const FIRST_WORDS = [...new Set(PHRASES.map(({ phrase }) => phrase.split(' ')[0] ?? phrase))].filter((word) => word.length > 1);
+
+/** Two words that differ by swapping two neighbouring letters ('hlep' / 'help'), one typo for a human. */
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((char, i) => (char === b[i] ? [] : [i]));
+  const [i, j] = diff;
+  return diff.length === 2 && i !== undefined && j === i + 1 && a[i] === b[j] && a[j] === b[i];
+}
+
+/** The command word closest to `word`, when it is close enough to be a typo. */
+function suggestFor(word: string): string | undefined {
+  let best: { candidate: string; cost: number } | undefined;
+  for (const candidate of FIRST_WORDS) {
+    const cost = isTransposition(word, candidate) ? 1 : distance(word, candidate);
+    if (best === undefined || cost < best.cost) best = { candidate, cost };
+  }
+  if (!best || best.cost > Math.max(1, Math.floor(best.candidate.length / 3))) return undefined;
+  const first = best.candidate;
+  return PHRASES.filter(({ phrase }) => phrase.split(' ')[0] === first).at(-1)?.phrase;
+}
 
 /** Collapses whitespace and removes the `<at>…</at>` mention markup Teams puts around the bot's name. */
 export function normalise(text: string): string {
@@ -27,8 +48,5 @@ export function parseCommand(text: string): ParseResult {
     if (lower === phrase || lower.startsWith(`${phrase} `)) return { kind: 'command', name, args: clean.slice(phrase.length).trim() };
   }
   const word = clean.split(' ')[0] ?? clean;
-  const guess = closest(word.toLowerCase(), FIRST_WORDS);
-  const close = distance(word.toLowerCase(), guess) <= Math.max(1, Math.floor(guess.length / 3));
-  const suggestion = close ? PHRASES.find(({ phrase }) => phrase.startsWith(guess))?.phrase : undefined;
-  return { kind: 'unknown', word, suggestion };
+  return { kind: 'unknown', word, suggestion: suggestFor(word.toLowerCase()) };
 }

@@ -16,10 +16,13 @@ const NOT_YET: Partial<Record<CommandName, string>> = {
   unsubscribe: 'unsubscribe', subscriptions: 'subscriptions',
 };
 
+/** The commands this version really does (help, the manifest's command menu and its test follow it). */
+export const IMPLEMENTED_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['help', 'reviews', 'signOut']);
+
 export function createFeatures(tokens: TokenProvider): FeatureRegistry {
-  const done: Array<[CommandName, Feature]> = [['reviews', reviewsFeature], ['signOut', signOutFeature(tokens)]];
-  const available = new Set<CommandName>(['help', ...done.map(([name]) => name)]);
-  const features = new Map<CommandName, Feature>([['help', helpFeature(available)], ...done]);
+  const features = new Map<CommandName, Feature>([
+    ['help', helpFeature(IMPLEMENTED_COMMANDS)], ['reviews', reviewsFeature], ['signOut', signOutFeature(tokens)],
+  ]);
   for (const [name, word] of Object.entries(NOT_YET) as Array<[CommandName, string]>) features.set(name, notYetFeature(word));
   return features;
 }

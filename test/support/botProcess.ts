@@ -14,6 +14,8 @@ export interface BotProcess {
   dataDir: string;
   /** Every line the process wrote (stdout and stderr), for assertions and the token scan. */
   lines: string[];
+  /** The bot process's id (for RSS sampling in benchmarks). */
+  pid?: number;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export async function startBot(tenant: LocalTenant, options: { dataDir?: string;
     });
   });
   return {
-    url, messagesUrl: `${url}/api/messages`, dataDir, lines,
+    url, messagesUrl: `${url}/api/messages`, dataDir, lines, pid: child.pid,
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
