@@ -15,7 +15,6 @@ import { GraphClientFactory } from './graph/graphClient';
 import { httpReachable, type HealthCheck } from './health';
 import type { Logger } from './logger';
 import { createServer } from './server';
-import { BlobKeyValueStore } from './storage/blobStorage';
 import type { KeyValueStore } from './storage/keyValueStore';
 import { SqliteStorage } from './storage/sqliteStorage';
 import { TeamsBot } from './teamsBot';
@@ -26,15 +25,16 @@ export interface App {
   close(): Promise<void>;
 }
 
-function createStorage(config: AppConfig): KeyValueStore {
-  return config.storage.kind === 'blob'
-    ? new BlobKeyValueStore(config.storage.connectionString, config.storage.container)
-    : new SqliteStorage(config.storage.file);
+async function createStorage(config: AppConfig): Promise<KeyValueStore> {
+  if (config.storage.kind === 'sqlite') return new SqliteStorage(config.storage.file);
+  // Loaded only when configured: the Azure SDK costs ~20 MB of memory a SQLite deployment does not need.
+  const { BlobKeyValueStore } = await import('./storage/blobStorage.js');
+  return new BlobKeyValueStore(config.storage.connectionString, config.storage.container);
 }
 
 /** The composition root: the only place that builds infrastructure; everything else receives what it needs. */
 export async function createApp(config: AppConfig, log: Logger): Promise<App> {
-  const storage = createStorage(config);
+  const storage = await createStorage(config);
   const conversationState = new ConversationState(storage);
   const tokens = await MsalTokenProvider.create(config, log);
   const graph = new GraphClientFactory({ baseUrl: config.graphBaseUrl });

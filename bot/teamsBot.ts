@@ -2,7 +2,7 @@ import {
   TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type ConversationState,
   type InvokeResponse, type StatePropertyAccessor, type TurnContext,
 } from 'botbuilder';
-import { runDialog, type DialogState } from 'botbuilder-dialogs';
+import { runDialog, type DialogState } from './dialogs/dialogLib';
 import { renderWelcomeCard } from '../cards';
 import type { SsoService } from './auth/ssoService';
 import type { CardActions } from './cardActions';

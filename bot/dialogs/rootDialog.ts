@@ -1,4 +1,4 @@
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialogLib';
 import { renderChannelSignInCard } from '../../cards';
 import type { TokenProvider } from '../auth/tokenProvider';
 import { parseCommand } from '../commands/commandParser';

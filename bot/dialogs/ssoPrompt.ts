@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult } from './dialogLib';
 import { oauthCard } from '../auth/ssoCards';
 import type { SignInOutcome, SsoService } from '../auth/ssoService';
 import type { TokenProvider } from '../auth/tokenProvider';

@@ -1,6 +1,6 @@
 import { HELP_COMMANDS, renderHelpCard } from '../../cards';
 import { parseCommand } from '../commands/commandParser';
-import type { CommandName } from '../commands/commands';
+import type { CommandName, Scope } from '../commands/commands';
 import type { Feature } from './feature';
 
 /**
@@ -12,8 +12,14 @@ export function helpFeature(available: ReadonlySet<CommandName>): Feature {
     const parsed = parseCommand(command);
     return parsed.kind === 'command' && available.has(parsed.name);
   }).map(({ command }) => command);
+  // The card depends on the scope only: render it once per scope (templating is the costly part of a help turn).
+  const cards = new Map<Scope, Record<string, unknown>>();
   return {
     needsGraph: false,
-    run: (context) => Promise.resolve({ card: renderHelpCard({ scope: context.scope, commands }) }),
+    run: (context) => {
+      const card = cards.get(context.scope) ?? renderHelpCard({ scope: context.scope, commands });
+      cards.set(context.scope, card);
+      return Promise.resolve({ card });
+    },
   };
 }
