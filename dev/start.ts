@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { loadDevConfig } from './devConfig';
 import { startLocalTenant, type RunningLocalTenant } from './localTenant';
 import { devLogger } from './log';
+import { BOT_NODE_FLAGS } from './botRuntime';
 import { startChild, stopChildren, waitForLine, waitForPort, type Child } from './processes';
 import { DEMO_TENANT, DEMO_USERS } from './tenant/tenant';
 
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const node = process.execPath;
   if ((process.env.MicrosoftAppId ?? '').trim() !== '') {
-    const bot = startChild('bot', node, ['--import', 'tsx', BOT_ENTRY], process.env);
+    const bot = startChild('bot', node, [...BOT_NODE_FLAGS, '--import', 'tsx', BOT_ENTRY], process.env);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopChildren([bot]));
     process.exit((await bot.exited) ?? 1);
   }
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
   try {
     const botPort = Number(process.env.PORT ?? 3978);
-    const bot = startChild('bot', node, ['--import', 'tsx', BOT_ENTRY], {
+    const bot = startChild('bot', node, [...BOT_NODE_FLAGS, '--import', 'tsx', BOT_ENTRY], {
       ...process.env, PORT: String(botPort), LOCAL_DATA_DIR: config.dataDir, SSO_MODE: process.env.SSO_MODE ?? 'local',
       GRAPH_BASE_URL: tenant.graph.url, AAD_METADATA_URL: `${tenant.idp.url}/.well-known/openid-configuration`,
       LOCAL_SSO_TOKEN_URL: `${tenant.idp.url}/dev/sso-token`,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_KEYS, loadConfig } from '../../bot/config';
+import { BOT_NODE_FLAGS } from '../../dev/botRuntime';
 
 /** .env.sample documents every key the bot reads, and as it stands it is a working local configuration. */
 const sample = readFileSync(join(__dirname, '..', '..', '.env.sample'), 'utf8');
@@ -29,4 +30,10 @@ test('the sample holds no secret values', () => {
   for (const [key, value] of entries) {
     if (/PASSWORD|SECRET|CONNECTION_STRING/.test(key)) expect({ key, value }).toEqual({ key, value: '' });
   }
+});
+
+test('`npm run serve` (production) runs the bot with the same Node flags as npm start and the tests', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  for (const flag of BOT_NODE_FLAGS) expect(pkg.scripts.serve).toContain(flag);
+  expect(pkg.scripts.serve).toContain('dist/bot/index.js');
 });

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { BOT_NODE_FLAGS } from '../../dev/botRuntime';
 import type { LocalTenant } from './localTenant';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -25,7 +26,7 @@ export interface BotProcess {
  */
 export async function startBot(tenant: LocalTenant, options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<BotProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bot-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bot', 'index.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...BOT_NODE_FLAGS, '--import', 'tsx', join(ROOT, 'bot', 'index.ts')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '--no-deprecation',
