@@ -142,3 +142,34 @@ export async function control(tenant: LocalTenant, method: string, path: string,
 }
 
 export const REVIEWS = '/identityGovernance/accessReviews/definitions';
+
+/**
+ * Every page of a Graph collection from `path`, following `@odata.nextLink`: each page must be a 200 and each
+ * link absolute on the emulator with a `$skiptoken` (as Graph's are).
+ */
+export async function graphPages(tenant: LocalTenant, token: string, path: string, maxPages = 2000): Promise<GraphResponse[]> {
+  const pages: GraphResponse[] = [];
+  let next: string | undefined = path;
+  while (next !== undefined) {
+    const page = await graph(tenant, token, 'GET', next);
+    if (page.status !== 200) throw new Error(`GET ${next} → ${page.status} ${JSON.stringify(page.body)}`);
+    pages.push(page);
+    next = page.body['@odata.nextLink'] as string | undefined;
+    if (next !== undefined && (!next.startsWith(`${tenant.graph}/v1.0/`) || !next.includes('$skiptoken='))) {
+      throw new Error(`not an absolute nextLink with $skiptoken: ${next}`);
+    }
+    if (pages.length > maxPages) throw new Error(`paging of ${path} does not end`);
+  }
+  return pages;
+}
+
+/** Every item of a Graph collection (all pages). */
+export async function graphItems<T>(tenant: LocalTenant, token: string, path: string): Promise<T[]> {
+  return (await graphPages(tenant, token, path)).flatMap((page) => page.body.value as T[]);
+}
+
+/** A Graph answer has `status`; errors also carry Graph's envelope with a code. */
+export function expectGraphStatus(response: GraphResponse, status: number): void {
+  expect({ status: response.status, body: response.body }).toMatchObject({ status });
+  if (status >= 400) expect(typeof response.body?.error?.code).toBe('string');
+}

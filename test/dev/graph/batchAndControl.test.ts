@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SEEDED_REVIEWS } from '../../../dev/tenant/seed';
 import { GROUP, USER } from '../../../dev/tenant/tenant';
-import { control, graph, REVIEWS, startLocalTenant, userToken, type GraphResponse, type LocalTenant } from '../../support/localTenant';
+import { control, graph, REVIEWS, startLocalTenant, userToken, type GraphResponse, type LocalTenant, graphPages } from '../../support/localTenant';
 
 /**
  * Conformance of the Graph emulator's `$batch` endpoint and its `/_emulator` control routes
@@ -88,18 +88,9 @@ async function setFaults(config: Record<string, unknown>): Promise<void> {
 
 /** Follows `@odata.nextLink` to the end; returns the items and the size of each page. */
 async function pageAll(path: string): Promise<{ items: Array<Record<string, unknown>>; pageSizes: number[] }> {
-  const items: Array<Record<string, unknown>> = [];
-  const pageSizes: number[] = [];
-  let next: string | undefined = path;
-  while (next !== undefined) {
-    const page = await graph(tenant, adele, 'GET', next);
-    expect(page.status).toBe(200);
-    items.push(...(page.body.value as Array<Record<string, unknown>>));
-    pageSizes.push((page.body.value as unknown[]).length);
-    next = page.body['@odata.nextLink'] as string | undefined;
-    if (next !== undefined) expect(next).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\.0\/.*\$skiptoken=/);
-  }
-  return { items, pageSizes };
+  const pages = await graphPages(tenant, adele, path);
+  const values = pages.map((page) => page.body.value as Array<Record<string, unknown>>);
+  return { items: values.flat(), pageSizes: values.map((value) => value.length) };
 }
 
 /** Graph's error envelope (reference 5.1), with `code` when given. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GROUP, USER } from '../../../dev/tenant/tenant';
 import {
-  appToken, control, graph, REVIEWS, startLocalTenant, userToken, type GraphResponse, type LocalTenant,
+  appToken, control, graph, REVIEWS, startLocalTenant, userToken, type GraphResponse, type LocalTenant, graphItems,
 } from '../../support/localTenant';
 
 /**
@@ -67,17 +67,7 @@ const versionless = (query: unknown): string => String(query).replace(/^\/(?:v1\
 const queries = (scopes: QueryScope[] | undefined): string[] => (scopes ?? []).map((s) => versionless(s.query));
 
 /** Every definition the caller can list, following `@odata.nextLink` to the end. */
-async function listAll(token: string, query = ''): Promise<Array<Record<string, unknown>>> {
-  const items: Array<Record<string, unknown>> = [];
-  let next: string | undefined = `${REVIEWS}${query}`;
-  while (next !== undefined) {
-    const page: GraphResponse = await graph(tenant, token, 'GET', next);
-    expect(page.status).toBe(200);
-    items.push(...(page.body.value as Array<Record<string, unknown>>));
-    next = page.body['@odata.nextLink'] as string | undefined;
-  }
-  return items;
-}
+const listAll = (token: string, query = ''): Promise<Array<Record<string, unknown>>> => graphItems(tenant, token, `${REVIEWS}${query}`);
 
 const create = (definition: unknown, token = tokens.adele): Promise<GraphResponse> => graph(tenant, token, 'POST', REVIEWS, definition);
 async function created(definition: DefinitionInput, token = tokens.adele): Promise<Record<string, unknown>> {

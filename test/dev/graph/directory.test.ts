@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { BOT_APP_ID, DEMO_TENANT, GROUP, staffId, USER, type TenantGroup } from '../../../dev/tenant/tenant';
-import { appToken, graph, ssoToken, startLocalTenant, userToken, type GraphResponse, type LocalTenant } from '../../support/localTenant';
+import { appToken, graph, ssoToken, startLocalTenant, userToken, type GraphResponse, type LocalTenant, graphPages } from '../../support/localTenant';
 
 /**
  * The directory subset of the Graph emulator (spec/local-tenant.md, "Directory subset", "Paging", "Auth"),
@@ -51,23 +51,8 @@ function expectGraphError(response: GraphResponse, status: number, code?: string
   });
 }
 
-/** Follows `@odata.nextLink` from `path`; every link must be absolute (on the emulator) and carry `$skiptoken`. */
-async function allPages(token: string, path: string): Promise<GraphResponse[]> {
-  const pages: GraphResponse[] = [];
-  let next: string | undefined = path;
-  while (next !== undefined) {
-    const page = await get(token, next);
-    expect(page.status).toBe(200);
-    pages.push(page);
-    next = page.body['@odata.nextLink'] as string | undefined;
-    if (next !== undefined) {
-      expect(next.startsWith(`${tenant.graph}/v1.0/`)).toBe(true);
-      expect(next).toContain('$skiptoken=');
-    }
-    if (pages.length > 20) throw new Error(`paging of ${path} does not end`);
-  }
-  return pages;
-}
+/** Every page from `path` (links checked absolute with `$skiptoken` by graphPages). */
+const allPages = (token: string, path: string): Promise<GraphResponse[]> => graphPages(tenant, token, path, 20);
 
 describe('/me', () => {
   test('returns the default property set of the signed-in user, without userType', async () => {

@@ -1,20 +1,9 @@
 import Database from 'better-sqlite3';
+import { graph400 } from '../../support/graphError';
 import fc from 'fast-check';
 import { GraphError } from '../../../dev/graph/errors';
 import { filterToSql, parseFilter, type CompareOp, type FilterField, type FilterNode, type Literal } from '../../../dev/graph/filter';
 
-/** Runs `fn`, expects a Graph 400 and returns it. */
-function graph400(fn: () => unknown): GraphError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(GraphError);
-  expect((caught as GraphError).status).toBe(400);
-  return caught as GraphError;
-}
 
 const GUID = 'aaaaaaaa-0000-4000-8000-000000000001';
 const DIGIT_GUID = '1aaaaaaa-0000-4000-8000-000000000002';

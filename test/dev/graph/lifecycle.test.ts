@@ -1,5 +1,5 @@
 import { DEMO_TENANT, GROUP, USER, type TenantUser } from '../../../dev/tenant/tenant';
-import { control, graph, REVIEWS, startLocalTenant, userToken, type GraphResponse, type LocalTenant } from '../../support/localTenant';
+import { control, graph, REVIEWS, startLocalTenant, userToken, type LocalTenant, expectGraphStatus, graphItems } from '../../support/localTenant';
 
 /**
  * The review lifecycle of the Graph emulator against the contract (spec/local-tenant.md, "Semantics") and the
@@ -48,23 +48,8 @@ const recommendationFor = (id: string): string => {
 };
 const sorted = (values: string[]): string[] => [...values].sort();
 
-const expectStatus = (response: GraphResponse, status: number): void => {
-  expect({ status: response.status, body: response.body }).toMatchObject({ status });
-  if (status >= 400) expect(typeof response.body?.error?.code).toBe('string');
-};
-
-/** Every item of a Graph collection, following `@odata.nextLink`. */
-async function list<T>(token: string, path: string): Promise<T[]> {
-  const items: T[] = [];
-  let next: string | undefined = path;
-  while (next !== undefined) {
-    const response = await graph(tenant, token, 'GET', next);
-    if (response.status !== 200) throw new Error(`GET ${next} → ${response.status} ${JSON.stringify(response.body)}`);
-    items.push(...(response.body.value as T[]));
-    next = response.body['@odata.nextLink'] as string | undefined;
-  }
-  return items;
-}
+const expectStatus = expectGraphStatus;
+const list = <T>(token: string, path: string): Promise<T[]> => graphItems<T>(tenant, token, path);
 
 const instancesPath = (definitionId: string): string => `${REVIEWS}/${definitionId}/instances`;
 const instancePath = (definitionId: string, instanceId: string): string => `${instancesPath(definitionId)}/${instanceId}`;

@@ -1,5 +1,5 @@
 import { DEMO_TENANT, GROUP, USER } from '../../../dev/tenant/tenant';
-import { appToken, graph, control, REVIEWS, startLocalTenant, userToken, type GraphResponse, type LocalTenant } from '../../support/localTenant';
+import { appToken, graph, control, REVIEWS, startLocalTenant, userToken, type GraphResponse, type LocalTenant, expectGraphStatus, graphItems } from '../../support/localTenant';
 
 /**
  * Who may see and decide what in an access review of the Graph emulator, against the contract
@@ -41,23 +41,8 @@ const salesMembersWhere = (managerId: string | null): string[] =>
 const sorted = (values: string[]): string[] => [...values].sort();
 const principals = (items: DecisionItem[]): string[] => sorted(items.map((d) => d.principal.id));
 
-const expectStatus = (response: GraphResponse, status: number): void => {
-  expect({ status: response.status, body: response.body }).toMatchObject({ status });
-  if (status >= 400) expect(typeof response.body?.error?.code).toBe('string');
-};
-
-/** Every item of a Graph collection, following `@odata.nextLink`. */
-async function list<T>(token: string, path: string): Promise<T[]> {
-  const items: T[] = [];
-  let next: string | undefined = path;
-  while (next !== undefined) {
-    const response = await graph(tenant, token, 'GET', next);
-    if (response.status !== 200) throw new Error(`GET ${next} → ${response.status} ${JSON.stringify(response.body)}`);
-    items.push(...(response.body.value as T[]));
-    next = response.body['@odata.nextLink'] as string | undefined;
-  }
-  return items;
-}
+const expectStatus = expectGraphStatus;
+const list = <T>(token: string, path: string): Promise<T[]> => graphItems<T>(tenant, token, path);
 
 /** A review's one instance, with the paths the tests call. */
 interface Review { definitionId: string; instanceId: string; path: string }

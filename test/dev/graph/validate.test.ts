@@ -1,4 +1,4 @@
-import { GraphError } from '../../../dev/graph/errors';
+import { graph400 } from '../../support/graphError';
 import type { ReviewerSpec, ScopeSpec } from '../../../dev/graph/reviews/queries';
 import type { StoredRecurrence } from '../../../dev/graph/reviews/schedule';
 import { checkUpdate, validateDefinition, type DirectoryLookup, type ValidDefinition } from '../../../dev/graph/reviews/validate';
@@ -136,17 +136,6 @@ const edit = (change: (b: Json) => void): Json => {
   return b;
 };
 
-function graph400(fn: () => unknown): GraphError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(GraphError);
-  expect((caught as GraphError).status).toBe(400);
-  return caught as GraphError;
-}
 
 describe('validateDefinition: invalid bodies → Graph 400 naming the field', () => {
   const invalid: Array<[string, Json, string]> = [
