@@ -1,4 +1,4 @@
-import { ConversationState } from 'botbuilder';
+import { ConversationState, type TurnContext } from 'botbuilder';
 import type restify from 'restify';
 import { createAdapter } from './adapter';
 import { SignInPages } from './auth/signInPages';
@@ -7,10 +7,23 @@ import { MsalTokenProvider, type TokenProvider } from './auth/tokenProvider';
 import { CardActions } from './cardActions';
 import type { AppConfig } from './config';
 import { ConversationStore } from './conversations';
-import { RootDialog } from './dialogs/rootDialog';
+import { RootDialog, wizardContext } from './dialogs/rootDialog';
+import { DialogStarter } from './dialogs/dialogStarter';
+import type { DialogState } from './dialogs/dialogLib';
+import { CREATE_REVIEW_DIALOG, CreateReviewDialog, stateFromSettings, type CreateReviewOptions } from './dialogs/wizard/createReviewDialog';
+import { GroupStep } from './dialogs/wizard/groupStep';
+import { InactiveDaysStep } from './dialogs/wizard/inactiveDaysStep';
+import { QuickCreateDialog } from './dialogs/wizard/quickCreateDialog';
+import { ReviewersStep } from './dialogs/wizard/reviewersStep';
+import { ScheduleStep } from './dialogs/wizard/scheduleStep';
+import { ScopeStep } from './dialogs/wizard/scopeStep';
+import { SettingsStep } from './dialogs/wizard/settingsStep';
+import { WhichSettingStep } from './dialogs/wizard/whichSettingStep';
+import { creationActions } from './creation/creationActions';
+import { DraftStore, type Draft } from './creation/drafts';
 import { SsoPrompt } from './dialogs/ssoPrompt';
 import { createFeatures } from './features';
-import { FeatureRunner } from './features/runner';
+import { FeatureRunner, senderGraph } from './features/runner';
 import { GraphClientFactory } from './graph/graphClient';
 import { httpReachable, type HealthCheck } from './health';
 import type { Logger } from './logger';
@@ -40,10 +53,21 @@ export async function createApp(config: AppConfig, log: Logger): Promise<App> {
   const graph = new GraphClientFactory({ baseUrl: config.graphBaseUrl });
   const sso = new SsoService(config, tokens, storage, log);
   const features = createFeatures(tokens);
-  const runner = new FeatureRunner(tokens, graph, log);
-  const root = new RootDialog(config, features, runner, tokens, new SsoPrompt(config, tokens, sso));
-  const cardActions = new CardActions(config, features, runner, tokens, sso);
-  const bot = new TeamsBot(conversationState, root, sso, cardActions, new ConversationStore(storage), log);
+  const graphFor = senderGraph(tokens, graph);
+  const runner = new FeatureRunner(graphFor, log);
+  const drafts = new DraftStore(storage);
+  const ssoPrompt = new SsoPrompt(config, tokens, sso);
+  const steps = [new ScopeStep(), new InactiveDaysStep(), new GroupStep(graphFor), new ReviewersStep(graphFor), new ScheduleStep(),
+    new SettingsStep(), new WhichSettingStep()];
+  const root = new RootDialog(config, features, runner, tokens, ssoPrompt, new CreateReviewDialog(steps, ssoPrompt, drafts, graphFor),
+    new QuickCreateDialog(drafts, graphFor));
+  const dialogState = conversationState.createProperty<DialogState>('dialogState');
+  const starter = new DialogStarter(root, dialogState);
+  const startChange = (turn: TurnContext, draft: Draft): Promise<void> => starter.start(turn, CREATE_REVIEW_DIALOG, {
+    context: wizardContext(turn), state: stateFromSettings(draft.settings), draftId: draft.id,
+  } satisfies CreateReviewOptions);
+  const cardActions = new CardActions(config, features, runner, tokens, sso, creationActions(drafts, graphFor, startChange, log));
+  const bot = new TeamsBot(conversationState, dialogState, root, sso, cardActions, new ConversationStore(storage), log);
   const adapter = createAdapter(config, conversationState, log);
   const health: HealthCheck[] = [{ name: 'storage', check: async () => { await storage.read(['health/probe']); } }];
   if (config.localMode) {

@@ -19,10 +19,9 @@ import type { Logger } from './logger';
  * once, after the turn.
  */
 export class TeamsBot extends TeamsActivityHandler {
-  private readonly dialogState: StatePropertyAccessor<DialogState>;
-
   constructor(
     private readonly conversationState: ConversationState,
+    private readonly dialogState: StatePropertyAccessor<DialogState>,
     private readonly root: RootDialog,
     private readonly sso: SsoService,
     private readonly cardActions: CardActions,
@@ -30,7 +29,6 @@ export class TeamsBot extends TeamsActivityHandler {
     private readonly log: Logger,
   ) {
     super();
-    this.dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.onMessage(async (turn, next) => {
       await this.conversations.remember(turn, scopeOf(turn));
       await runDialog(this.root, turn, this.dialogState);

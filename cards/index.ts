@@ -17,6 +17,16 @@ import type {
 import { isCardVerb } from './verbs';
 
 export type * from './types';
+// Named re-exports compile to getters, so the cycle with createCards (which imports expandTemplate) is safe in either load order.
+export {
+  CONFIRMATION_LIMITS,
+  MAX_WIZARD_CHOICES,
+  renderConfirmationCard,
+  renderCreatedCard,
+  renderCreateFailedCard,
+  renderSettingsFormCard,
+  renderWizardChoiceCard,
+} from './createCards';
 
 /** Rows the reviews list shows before it says "and N more". */
 export const REVIEWS_LIST_MAX_ROWS = 10;
@@ -98,7 +108,7 @@ export function expandTemplate(name: string, template: object, data: object): Ad
 }
 
 /** Cuts text to `max` characters with an ellipsis, so one long value cannot push a card over 28 KB. */
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 

@@ -1,3 +1,4 @@
+import type { ReviewOptions } from '../reviews/settings';
 import type { CardVerb } from './verbs';
 
 /** Where a card is shown: Teams' `conversation.conversationType` values. */
@@ -60,4 +61,96 @@ export interface ReviewsListCardData {
   readonly reviews: readonly ReviewListRow[];
   /** Total matching definitions when `reviews` is only a first page; defaults to `reviews.length`. */
   readonly totalCount?: number;
+}
+
+/** One button of a wizard choice card: its text and the `choice` it sends back. */
+export interface WizardChoice {
+  readonly title: string;
+  /** Sent back as `choice`; kept whole (never clipped), so keep it short: at most 256 characters. */
+  readonly value: string;
+}
+
+/**
+ * Data for wizardChoice.json: one wizard question answered by buttons (or typed text). Each button is an
+ * Action.Submit whose data is `{ wizard: stepId, choice: value }`.
+ */
+export interface WizardChoiceCardData {
+  readonly stepId: string;
+  readonly title: string;
+  readonly text: string;
+  /** Up to 12 buttons, stacked; add Back and Cancel here when the step offers them. */
+  readonly choices: readonly WizardChoice[];
+  /** e.g. "Type cancel, back or help at any time." */
+  readonly hint?: string;
+  /** Why the previous answer was not accepted, shown in attention colour. */
+  readonly problem?: string;
+}
+
+/**
+ * Data for settingsForm.json (wizard step 5). Next submits `{ wizard: stepId, choice: 'next' }` plus the inputs,
+ * by id: the ReviewOptions field names ('true'/'false' for toggles, the DefaultDecision or DeniedGuestAction value
+ * for choice sets), `name` and `descriptionForReviewers` (pass these through unescapeCardText). `deniedGuests` is
+ * absent unless isGuestScope, `autoApply` absent when isDynamicGroup. Back and Cancel submit no inputs.
+ */
+export interface SettingsFormCardData {
+  readonly stepId: string;
+  /** Initial values of the form. */
+  readonly options: Readonly<ReviewOptions>;
+  readonly name: string;
+  readonly descriptionForReviewers: string;
+  /** Guests of a group or of all Microsoft 365 groups: only then is "denied guests" asked. */
+  readonly isGuestScope: boolean;
+  /** Dynamic groups cannot be auto-applied: the toggle is replaced by a note saying so. */
+  readonly isDynamicGroup: boolean;
+  readonly hint?: string;
+  /** Why the previous submission was not accepted, shown in attention colour. */
+  readonly problem?: string;
+}
+
+/** One row of a settings summary: "Reviewers" → "Group owners (fallback: Ada Lovelace)". */
+export interface SettingLine {
+  readonly label: string;
+  readonly value: string;
+}
+
+/**
+ * Data for confirmation.json (wizard step 6 and quick create): Create, Change a setting and Cancel are
+ * Action.Execute buttons whose data is `{ verb, confirmationId }`.
+ */
+export interface ConfirmationCardData {
+  readonly confirmationId: string;
+  readonly title: string;
+  /** Every setting in plain words (up to 40 shown). */
+  readonly lines: readonly SettingLine[];
+  /** Display strings of the impact preview, e.g. "42 (40 members, 2 guests)". */
+  readonly impact: { readonly principals: string; readonly guests: string; readonly reviewers: string };
+  /** Warning texts of the impact preview, shown in attention colour (up to 10 shown). */
+  readonly warnings: readonly string[];
+  readonly canCreate: boolean;
+  /** Validation problems: Create is hidden when there is any (up to 10 shown). */
+  readonly problems: readonly string[];
+}
+
+/** Data for created.json (wizard step 7): the review Graph created. */
+export interface CreatedCardData {
+  readonly name: string;
+  readonly id: string;
+  readonly status: string;
+  /** When the first run starts, as display text. */
+  readonly firstRun: string;
+  /** The review in the Entra admin center; the button is left out unless it is an http(s) URL of ≤ 2048 characters. */
+  readonly link: string;
+}
+
+/** Data for createFailed.json: what went wrong, in plain words, and the way back into the wizard. */
+export interface CreateFailedCardData {
+  readonly title: string;
+  readonly reason: string;
+  /** The wizard step that changes the rejected setting: adds "Change <changeLabel ?? changeStep>" sending `step`. */
+  readonly changeStep?: string;
+  /** Button text after "Change ", e.g. "reviewers"; defaults to changeStep. */
+  readonly changeLabel?: string;
+  /** Offers "Try again" (review.create) when the failure was transient (Graph busy): the dialog checks before retrying. */
+  readonly canRetry?: boolean;
+  readonly confirmationId: string;
 }

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from 'botbuilder';
 import { unescapeCardText } from '../../cards';
-import { isCardVerb } from '../../cards/verbs';
+import { isCardVerb, type CardVerb } from '../../cards/verbs';
 import { loginRequest } from '../auth/ssoCards';
 import type { SsoService } from '../auth/ssoService';
 import type { TokenProvider } from '../auth/tokenProvider';
 import type { AppConfig } from '../config';
 import { isAppError } from '../errors';
 import { VERB_COMMANDS, type FeatureRegistry } from '../features';
-import type { FeatureReply } from '../features/feature';
+import type { Feature, FeatureReply } from '../features/feature';
 import { userIdOf, type FeatureRunner } from '../features/runner';
 
 const error = (statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse =>
@@ -25,6 +25,14 @@ function argsOf(data: unknown): string {
   return typeof args === 'string' ? unescapeCardText(args).slice(0, 200) : '';
 }
 
+/** A button whose verb is not a plain command (e.g. the confirmation card's Create). Card data is untrusted. */
+export interface VerbHandler {
+  needsGraph: boolean;
+  handle(turn: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse>;
+}
+
+export type VerbHandlers = Readonly<Partial<Record<CardVerb, VerbHandler>>>;
+
 /**
  * Action.Execute buttons by verb. Each acts as the user who pressed it (never the card's recipient, never the
  * app): with Universal Actions SSO the first press answers 401 loginRequest, Teams signs in silently and
@@ -37,19 +45,23 @@ export class CardActions {
     private readonly runner: FeatureRunner,
     private readonly tokens: TokenProvider,
     private readonly sso: SsoService,
+    private readonly handlers: VerbHandlers = {},
   ) {}
 
   async handle(turn: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const verb = value.action.verb;
     if (!isCardVerb(verb)) return error(400, 'BadRequest', `This button (${String(verb).slice(0, 40)}) is not one I know.`);
-    const feature = this.features.get(VERB_COMMANDS[verb]);
-    if (!feature) return error(400, 'BadRequest', 'This button is not available.');
-    if (feature.needsGraph) {
+    const command = VERB_COMMANDS[verb];
+    const feature = command === undefined ? undefined : this.features.get(command);
+    const handler = this.handlers[verb];
+    if (!feature && !handler) return error(400, 'BadRequest', 'This button is not available.');
+    if ((feature ?? handler)?.needsGraph === true) {
       const refusal = await this.ensureSignedIn(turn, value);
       if (refusal) return refusal;
     }
     try {
-      return answer(await this.runner.run(feature, turn, argsOf(value.action.data)));
+      if (handler) return await handler.handle(turn, value.action.data);
+      return answer(await this.runner.run(feature as Feature, turn, argsOf(value.action.data)));
     } catch (failure) {
       if (!isAppError(failure, 'SignInRequired')) throw failure;
       await this.tokens.signOut(userIdOf(turn));

@@ -4,8 +4,9 @@
  * botbuilder is archived at 4.23.3, so these paths no longer move.
  */
 export { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
-export { Dialog, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
+export { Dialog, DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
 export type { DialogContext, DialogState } from 'botbuilder-dialogs/lib/dialogContext';
 export { runDialog } from 'botbuilder-dialogs/lib/dialogHelper';
 export { WaterfallDialog } from 'botbuilder-dialogs/lib/waterfallDialog';
 export type { WaterfallStepContext } from 'botbuilder-dialogs/lib/waterfallStepContext';
+export { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';

@@ -10,6 +10,10 @@ import { VERB_COMMANDS, type FeatureRegistry } from '../features';
 import { scopeOf, userIdOf, type FeatureRunner } from '../features/runner';
 import { ROOT_DIALOG, ROOT_WATERFALL, SSO_PROMPT } from './dialogIds';
 import type { SsoPrompt, SsoPromptResult } from './ssoPrompt';
+import { CREATE_REVIEW_DIALOG, type CreateReviewDialog } from './wizard/createReviewDialog';
+import { QUICK_CREATE_DIALOG, type QuickCreateDialog } from './wizard/quickCreateDialog';
+import type { WizardContext } from './wizard/wizardState';
+import type { TurnContext } from 'botbuilder';
 
 interface PendingCommand {
   name: CommandName;
@@ -19,6 +23,29 @@ interface PendingCommand {
 }
 
 const values = (step: WaterfallStepContext): { pending?: PendingCommand } => step.values;
+
+/** Commands that are conversations (dialogs) rather than one answer. */
+const DIALOG_COMMANDS: Partial<Record<CommandName, string>> = { createReview: CREATE_REVIEW_DIALOG, quickCreate: QUICK_CREATE_DIALOG };
+
+/** Options to begin the root with: start a dialog directly (a card button, e.g. "Change a setting"). */
+export interface RootOptions {
+  begin?: { dialogId: string; options: object };
+}
+
+interface TeamsChannelData {
+  team?: { aadGroupId?: string };
+}
+
+/** The facts a creation dialog needs about this conversation and its user. */
+export function wizardContext(turn: TurnContext): WizardContext {
+  const aadGroupId = (turn.activity.channelData as TeamsChannelData | undefined)?.team?.aadGroupId;
+  return {
+    scope: scopeOf(turn),
+    ...(typeof aadGroupId === 'string' && scopeOf(turn) === 'channel' ? { teamGroupId: aadGroupId } : {}),
+    requester: { id: userIdOf(turn), displayName: turn.activity.from?.name ?? 'you' },
+    today: new Date().toISOString().slice(0, 10),
+  };
+}
 
 /** The card verb that replays a command through Universal Actions, if it has one. */
 const verbFor = (name: CommandName): keyof typeof VERB_COMMANDS | undefined =>
@@ -38,15 +65,21 @@ export class RootDialog extends ComponentDialog {
     private readonly runner: FeatureRunner,
     private readonly tokens: TokenProvider,
     ssoPrompt: SsoPrompt,
+    createReview: CreateReviewDialog,
+    quickCreate: QuickCreateDialog,
   ) {
     super(ROOT_DIALOG);
     this.addDialog(ssoPrompt);
-    this.addDialog(new WaterfallDialog(ROOT_WATERFALL, [this.routeCommand.bind(this), this.runCommand.bind(this)]));
+    this.addDialog(createReview);
+    this.addDialog(quickCreate);
+    this.addDialog(new WaterfallDialog(ROOT_WATERFALL, [this.routeCommand.bind(this), this.runCommand.bind(this), this.done.bind(this)]));
     this.initialDialogId = ROOT_WATERFALL;
   }
 
   private async routeCommand(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const turn = step.context;
+    const begin = (step.options as RootOptions | undefined)?.begin;
+    if (begin) return step.beginDialog(begin.dialogId, begin.options);
     const parsed = parseCommand(turn.activity.text ?? '');
     if (parsed.kind === 'empty') {
       await turn.sendActivity('Type `help` to see what I can do.');
@@ -86,7 +119,13 @@ export class RootDialog extends ComponentDialog {
     return this.reply(step, pending);
   }
 
+  private async done(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog();
+  }
+
   private async reply(step: WaterfallStepContext, pending: PendingCommand): Promise<DialogTurnResult> {
+    const dialogId = DIALOG_COMMANDS[pending.name];
+    if (dialogId) return step.beginDialog(dialogId, { args: pending.args, context: wizardContext(step.context) });
     const feature = this.features.get(pending.name);
     if (!feature) return step.endDialog();
     try {

@@ -16,19 +16,23 @@ export function scopeOf(turn: TurnContext): Scope {
 /** The Entra object id of the sender (Teams sets it; the Bot Framework token vouches for the activity). */
 export const userIdOf = (turn: TurnContext): string => turn.activity.from?.aadObjectId ?? '';
 
+/** A Graph client with the token of the turn's sender (never anyone else's, never the app's). */
+export type SenderGraph = (turn: TurnContext) => Promise<Client>;
+
+export const senderGraph = (tokens: TokenProvider, graph: GraphClientFactory): SenderGraph =>
+  async (turn) => graph.forToken(await tokens.userToken(userIdOf(turn)));
+
 /**
  * Runs a feature as the sending user: the Graph client it gets carries that user's own token. An AppError
  * becomes its user message; SignInRequired is left to the caller (it restarts sign-in); anything else is a bug
  * and goes to onTurnError.
  */
 export class FeatureRunner {
-  constructor(private readonly tokens: TokenProvider, private readonly graph: GraphClientFactory, private readonly log: Logger) {}
+  constructor(private readonly graphFor: SenderGraph, private readonly log: Logger) {}
 
   async run(feature: Feature, turn: TurnContext, args: string): Promise<FeatureReply> {
-    const userId = userIdOf(turn);
-    const graph = async (): Promise<Client> => this.graph.forToken(await this.tokens.userToken(userId));
     try {
-      return await feature.run({ turn, scope: scopeOf(turn), userId, args, graph });
+      return await feature.run({ turn, scope: scopeOf(turn), userId: userIdOf(turn), args, graph: () => this.graphFor(turn) });
     } catch (error) {
       if (!isAppError(error) || error.code === 'SignInRequired') throw error;
       this.log.info({ code: error.code, status: error.status, activityId: turn.activity.id }, 'feature failed with a user-facing error');

@@ -31,3 +31,23 @@ export async function listDefinitions(client: Client, filter: DefinitionFilter, 
     throw toAppError(error, 'read', 'list the access reviews');
   }
 }
+
+/** POST a definition (201 → the created definition). Not retried on 5xx by the client: see safeCreate. */
+export async function createDefinition(client: Client, body: object): Promise<AccessReviewScheduleDefinition> {
+  try {
+    return (await client.api(DEFINITIONS).post(body)) as AccessReviewScheduleDefinition;
+  } catch (error) {
+    throw toAppError(error, 'write', 'create the access review');
+  }
+}
+
+/** Definitions named exactly `name` (to find a create whose answer was lost). */
+export async function findDefinitionsByName(client: Client, name: string): Promise<AccessReviewScheduleDefinition[]> {
+  try {
+    const page = (await client.api(DEFINITIONS).filter(`displayName eq '${name.replace(/'/g, "''")}'`)
+      .select(['id', 'displayName', 'status', 'createdBy', 'createdDateTime', 'descriptionForAdmins']).get()) as { value: AccessReviewScheduleDefinition[] };
+    return page.value;
+  } catch (error) {
+    throw toAppError(error, 'read', 'check whether the access review was created');
+  }
+}

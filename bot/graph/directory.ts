@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { User } from '@microsoft/microsoft-graph-types';
+import type { Group, User } from '@microsoft/microsoft-graph-types';
+import { AppError } from '../errors';
 import { toAppError } from './graphErrors';
 
 /** The signed-in user (a cheap call that proves the token works). */
@@ -21,5 +22,93 @@ export async function getGroupNames(client: Client, ids: readonly string[]): Pro
     return new Map(page.value.map((group) => [group.id.toLowerCase(), group.displayName]));
   } catch (error) {
     throw toAppError(error, 'directory', 'read group names');
+  }
+}
+
+/** A group as the creation flow needs it. */
+export interface GroupInfo {
+  id: string;
+  displayName: string;
+  isDynamic: boolean;
+  isAssignableToRole: boolean;
+  isMicrosoft365: boolean;
+}
+
+const GROUP_FIELDS = ['id', 'displayName', 'groupTypes', 'membershipRule', 'isAssignableToRole'];
+
+function toGroupInfo(group: Group): GroupInfo {
+  return {
+    id: group.id ?? '', displayName: group.displayName ?? '', isDynamic: Boolean(group.membershipRule),
+    isAssignableToRole: group.isAssignableToRole === true, isMicrosoft365: (group.groupTypes ?? []).includes('Unified'),
+  };
+}
+
+/** OData string literal: single quotes doubled. */
+export const odataString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+
+/** Groups whose display name starts with `text` (an exact match first), at most `top`. */
+export async function searchGroups(client: Client, text: string, top = 8): Promise<GroupInfo[]> {
+  try {
+    const page = (await client.api('/groups').filter(`startswith(displayName,${odataString(text)})`).top(Math.min(top + 1, 100))
+      .select(GROUP_FIELDS).get()) as { value: Group[] };
+    const groups = page.value.map(toGroupInfo);
+    const exact = groups.filter((g) => g.displayName.toLowerCase() === text.toLowerCase());
+    return [...exact, ...groups.filter((g) => !exact.includes(g))].slice(0, top);
+  } catch (error) {
+    throw toAppError(error, 'directory', `search for the group "${text}"`);
+  }
+}
+
+export async function getGroup(client: Client, id: string): Promise<GroupInfo> {
+  try {
+    return toGroupInfo((await client.api(`/groups/${encodeURIComponent(id)}`).select(GROUP_FIELDS).get()) as Group);
+  } catch (error) {
+    throw toAppError(error, 'directory', 'read the group');
+  }
+}
+
+/**
+ * A `$count` (Graph counts directory objects as an advanced query: `ConsistencyLevel: eventual`), without
+ * paging the members.
+ */
+async function count(client: Client, path: string, filter: string | undefined, what: string): Promise<number> {
+  try {
+    let request = client.api(path).header('ConsistencyLevel', 'eventual');
+    if (filter) request = request.filter(filter);
+    const answer = (await request.get()) as unknown;
+    const value = typeof answer === 'number' ? answer : Number(typeof answer === 'string' ? answer : NaN);
+    if (!Number.isFinite(value)) throw new AppError('GraphUnavailable', `Microsoft Graph gave no count of ${what}.`);
+    return value;
+  } catch (error) {
+    throw toAppError(error, 'directory', `count the ${what}`);
+  }
+}
+
+/** Users in a group (transitively): all, or guests only. */
+export const countGroupUsers = (client: Client, groupId: string, guestsOnly: boolean): Promise<number> =>
+  count(client, `/groups/${groupId}/transitiveMembers/microsoft.graph.user/$count`, guestsOnly ? "userType eq 'Guest'" : undefined,
+    guestsOnly ? 'guests of the group' : 'members of the group');
+
+export const countGroupOwners = (client: Client, groupId: string): Promise<number> =>
+  count(client, `/groups/${groupId}/owners/$count`, undefined, 'owners of the group');
+
+/** Whether `userId` is among the group's users (one count request, no paging). */
+export async function isInGroup(client: Client, groupId: string, userId: string): Promise<boolean> {
+  return (await count(client, `/groups/${groupId}/transitiveMembers/microsoft.graph.user/$count`, `id eq ${odataString(userId)}`, 'the group membership')) > 0;
+}
+
+/** Guest accounts of the directory (the upper bound of an all-groups guest review). */
+export const countGuests = (client: Client): Promise<number> => count(client, '/users/$count', "userType eq 'Guest'", 'guests');
+
+/** Users by email address or user principal name; the ones not found are left out. */
+export async function findUsersByEmail(client: Client, emails: readonly string[]): Promise<User[]> {
+  const list = [...new Set(emails.map((e) => e.toLowerCase()))].slice(0, 15).map(odataString).join(',');
+  if (list === '') return [];
+  try {
+    const page = (await client.api('/users').filter(`mail in (${list}) or userPrincipalName in (${list})`)
+      .select(['id', 'displayName', 'mail', 'userPrincipalName']).get()) as { value: User[] };
+    return page.value;
+  } catch (error) {
+    throw toAppError(error, 'directory', 'look up the reviewers');
   }
 }

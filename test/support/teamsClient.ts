@@ -214,6 +214,20 @@ export class TeamsClient {
     return this.post(messageActivity(this.ctx, user, text, scope));
   }
 
+  /**
+   * An Action.Submit press on a card the bot sent: Teams posts a message with the button's data as `value`
+   * (and no text), in the card's conversation (personal chat if unknown), replying to the card.
+   */
+  submit(user: TeamsUser, activityId: string, value: Record<string, unknown>, scope?: Scope): Promise<Delivery> {
+    const known = this.live.get(activityId);
+    const where: Scope = scope ?? (known === undefined ? { kind: 'personal' } : { kind: 'conversation', id: known, mention: false });
+    const activity = messageActivity(this.ctx, user, '', where);
+    delete activity.text;
+    activity.value = value;
+    activity.replyToId = activityId;
+    return this.post(activity);
+  }
+
   /** An invoke from a user's Teams client; the result's body is the invoke response. */
   invoke(user: TeamsUser, name: string, value: unknown, scope: Scope = { kind: 'personal' }, replyToId?: string): Promise<Delivery> {
     return this.post(invokeActivity(this.ctx, user, name, value, scope, replyToId));

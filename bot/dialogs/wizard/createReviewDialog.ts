@@ -1,0 +1,169 @@
+import { completeSettings } from '../../../reviews/defaults';
+import type { ReviewSettings } from '../../../reviews/settings';
+import { sendConfirmation } from '../../creation/confirmation';
+import { isAppError } from '../../errors';
+import type { DraftStore } from '../../creation/drafts';
+import type { SenderGraph } from '../../features/runner';
+import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from '../dialogLib';
+import { SSO_PROMPT } from '../dialogIds';
+import type { SsoPrompt, SsoPromptResult } from '../ssoPrompt';
+import { scopeOf } from './wizardScope';
+import { applies, STEP_IDS, type StepId, type StepResult, type WizardContext, type WizardState } from './wizardState';
+import type { WizardStep } from './wizardStep';
+
+export const CREATE_REVIEW_DIALOG = 'createReview';
+const WHICH = 'wizard.which';
+
+/** Where the wizard is; kept in the dialog's state. */
+interface Progress {
+  step: StepId | typeof WHICH;
+  state: WizardState;
+  context: WizardContext;
+  /** Changing one setting of an existing draft: finish after that step, keep the draft's id. */
+  draftId?: string;
+  signingIn?: boolean;
+  /** Sign-in was needed to prepare the confirmation: after it, confirm (not ask again). */
+  confirmAfterSignIn?: boolean;
+}
+
+export interface CreateReviewOptions {
+  context: WizardContext;
+  state?: WizardState;
+  /** Change one setting of this draft (asks which first). */
+  draftId?: string;
+}
+
+/** Everything the wizard has chosen, as complete settings (defaults for what was not asked). */
+export function settingsFromState(state: WizardState, context: WizardContext): ReviewSettings {
+  return completeSettings({
+    scope: scopeOf(state), reviewers: state.reviewers, fallbackReviewers: state.fallbackReviewers, schedule: state.schedule,
+    options: state.options, name: state.name, descriptionForReviewers: state.descriptionForReviewers,
+  }, context.requester, context.today);
+}
+
+/** The wizard's state for an existing draft (to change one of its settings). */
+export function stateFromSettings(settings: ReviewSettings): WizardState {
+  const scope = settings.scope;
+  return {
+    scopeKind: scope.kind,
+    ...(scope.kind === 'allGroupsGuests' ? {} : { group: scope.group }),
+    ...(scope.kind === 'inactive' ? { inactiveDays: scope.inactiveDays } : {}),
+    reviewers: settings.reviewers, fallbackReviewers: settings.fallbackReviewers, schedule: settings.schedule,
+    options: settings.options, name: settings.name, descriptionForReviewers: settings.descriptionForReviewers,
+  };
+}
+
+/**
+ * The creation wizard (`create review`): one dialog per step, in order, skipping steps that do not apply;
+ * `back` returns to the previous step, `cancel` leaves, an expired sign-in is renewed and the step asked again.
+ * It ends with the confirmation card (step 6). With a draft it changes one setting and confirms again.
+ */
+export class CreateReviewDialog extends ComponentDialog {
+  constructor(steps: WizardStep[], ssoPrompt: SsoPrompt, private readonly drafts: DraftStore, private readonly graphFor: SenderGraph) {
+    super(CREATE_REVIEW_DIALOG);
+    for (const step of steps) this.addDialog(step);
+    this.addDialog(ssoPrompt);
+  }
+
+  private progress(inner: DialogContext): Progress {
+    const state = inner.parent?.activeDialog?.state as { progress?: Progress } | undefined;
+    if (!state?.progress) throw new Error('wizard progress missing');
+    return state.progress;
+  }
+
+  protected override async onBeginDialog(inner: DialogContext, options?: CreateReviewOptions): Promise<DialogTurnResult> {
+    if (!options) throw new Error('the wizard needs its context');
+    const progress: Progress = {
+      step: options.draftId ? WHICH : 'wizard.scope', state: options.state ?? {}, context: options.context, draftId: options.draftId,
+    };
+    Object.assign(inner.parent?.activeDialog?.state ?? {}, { progress });
+    return this.runStep(inner, progress);
+  }
+
+  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    const result = await inner.continueDialog();
+    if (result.status !== DialogTurnStatus.complete) return result;
+    const progress = this.progress(inner);
+    if (progress.signingIn) {
+      progress.signingIn = false;
+      const signedIn = (result.result as SsoPromptResult | undefined)?.signedIn === true;
+      if (!signedIn) return inner.endDialog();
+      return progress.confirmAfterSignIn ? this.finish(inner, progress) : this.runStep(inner, progress);
+    }
+    return this.afterStep(inner, progress, result.result as StepResult);
+  }
+
+  private runStep(inner: DialogContext, progress: Progress): Promise<DialogTurnResult> {
+    return inner.beginDialog(progress.step, { state: progress.state, context: progress.context });
+  }
+
+  private async afterStep(inner: DialogContext, progress: Progress, result: StepResult): Promise<DialogTurnResult> {
+    switch (result.outcome) {
+      case 'cancel':
+        await inner.context.sendActivity('Cancelled: nothing was created.');
+        return inner.endDialog();
+      case 'signIn':
+        progress.signingIn = true;
+        return inner.beginDialog(SSO_PROMPT, { userId: progress.context.requester.id });
+      case 'back': {
+        if (progress.draftId) {
+          // Changing a draft: back leads to "which setting?", and from there to the confirmation again.
+          if (progress.step === WHICH) return this.finish(inner, progress);
+          progress.step = WHICH;
+          return this.runStep(inner, progress);
+        }
+        progress.step = this.neighbour(progress.step, progress.state, -1) ?? progress.step;
+        return this.runStep(inner, progress);
+      }
+      case 'next': {
+        progress.state = { ...result.state };
+        if (progress.step === WHICH) {
+          progress.step = progress.state.changeStep ?? 'wizard.settings';
+          delete progress.state.changeStep;
+          return this.runStep(inner, progress);
+        }
+        const next = this.nextAfterChange(progress) ?? (progress.draftId ? undefined : this.neighbour(progress.step, progress.state, +1));
+        if (next === undefined) return this.finish(inner, progress);
+        progress.step = next;
+        return this.runStep(inner, progress);
+      }
+    }
+  }
+
+  /** After changing the scope of a draft, the questions that depend on it must be answered again. */
+  private nextAfterChange(progress: Progress): StepId | undefined {
+    if (!progress.draftId || progress.step !== 'wizard.scope') return undefined;
+    if (progress.state.scopeKind === 'inactive' && progress.state.inactiveDays === undefined) return 'wizard.inactiveDays';
+    if (progress.state.scopeKind !== 'allGroupsGuests' && progress.state.group === undefined) return 'wizard.group';
+    return undefined;
+  }
+
+  /** The next (or previous) step that applies to the answers so far. */
+  private neighbour(step: StepId | typeof WHICH, state: WizardState, direction: 1 | -1): StepId | undefined {
+    let index = STEP_IDS.indexOf(step as StepId) + direction;
+    while (index >= 0 && index < STEP_IDS.length) {
+      const candidate = STEP_IDS[index];
+      if (candidate && applies(candidate, state)) return candidate;
+      index += direction;
+    }
+    return undefined;
+  }
+
+  private async finish(inner: DialogContext, progress: Progress): Promise<DialogTurnResult> {
+    const settings = settingsFromState(progress.state, progress.context);
+    try {
+      await sendConfirmation(inner.context, await this.graphFor(inner.context), this.drafts, {
+        settings, requester: progress.context.requester, today: progress.context.today, draftId: progress.draftId,
+      });
+    } catch (error) {
+      if (isAppError(error, 'SignInRequired')) {
+        progress.signingIn = true;
+        progress.confirmAfterSignIn = true;
+        return inner.beginDialog(SSO_PROMPT, { userId: progress.context.requester.id });
+      }
+      if (!isAppError(error)) throw error;
+      await inner.context.sendActivity(`I could not prepare the confirmation: ${error.userMessage}`);
+    }
+    return inner.endDialog();
+  }
+}

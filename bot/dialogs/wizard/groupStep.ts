@@ -1,0 +1,78 @@
+import type { TurnContext } from 'botbuilder';
+import type { GroupRef } from '../../../reviews/settings';
+import { getGroup, searchGroups, type GroupInfo } from '../../graph/directory';
+import type { SenderGraph } from '../../features/runner';
+import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
+
+type Phase = 'ask' | 'pick';
+const MAX_CHOICES = 8;
+
+const toRef = (group: GroupInfo): GroupRef => ({
+  id: group.id, displayName: group.displayName, isDynamic: group.isDynamic,
+  isAssignableToRole: group.isAssignableToRole, isMicrosoft365: group.isMicrosoft365,
+});
+
+const label = (group: GroupRef): string =>
+  `${group.displayName}${group.isDynamic ? ' (dynamic: auto-apply not supported)' : group.isAssignableToRole ? ' (role-assignable)' : ''}`;
+
+/**
+ * Step 2: which group. Free text is searched by display name (up to 8 choices); "this team" in a team uses
+ * the team's own group. Dynamic and role-assignable groups are flagged.
+ */
+export class GroupStep extends WizardStep<Phase> {
+  protected readonly firstPhase = 'ask' as const;
+
+  constructor(private readonly graphFor: SenderGraph) {
+    super('wizard.group');
+  }
+
+  protected prompt(turn: TurnContext, data: StepData<Phase>): Promise<void> {
+    if (data.phase === 'pick') {
+      const matches = (data.extra.matches ?? []) as GroupRef[];
+      return this.sendChoices(turn, data, {
+        title: 'Which of these groups?',
+        text: `Groups whose name starts with "${typeof data.extra.query === 'string' ? data.extra.query : ''}". Choose one, or type another name.`,
+        choices: matches.map((group) => ({ title: label(group), value: group.id })),
+      });
+    }
+    const inTeam = data.context.teamGroupId !== undefined;
+    return this.sendChoices(turn, data, {
+      title: 'New access review · 2 of 5: which group?',
+      text: inTeam ? 'Type the group\'s name (or its beginning), or choose this team.' : 'Type the group\'s name, or its beginning.',
+      choices: inTeam ? [{ title: 'This team', value: 'this team' }] : [],
+    });
+  }
+
+  protected async handle(input: StepInput, data: StepData<Phase>, turn: TurnContext): Promise<StepReply<Phase>> {
+    const answer = input.choice ?? input.text;
+    const matches = (data.extra.matches ?? []) as GroupRef[];
+    if (data.phase === 'pick') {
+      const picked = matches.find((g) => g.id === answer) ?? matches.find((g) => g.displayName.toLowerCase() === answer.toLowerCase())
+        ?? (/^\d$/.test(answer) ? matches[Number(answer) - 1] : undefined);
+      if (picked) return { kind: 'done', state: { ...data.state, group: picked } };
+    }
+    if (answer.toLowerCase() === 'this team') {
+      if (data.context.teamGroupId === undefined) return { kind: 'retry', problem: '"This team" only works in a team channel. Type the group\'s name.' };
+      const group = toRef(await getGroup(await this.graphFor(turn), data.context.teamGroupId));
+      return { kind: 'done', state: { ...data.state, group } };
+    }
+    const query = answer.replace(/^["“”']|["“”']$/g, '').trim();
+    if (query.length < 2) return { kind: 'retry', problem: 'Type at least two letters of the group\'s name.' };
+    const found = (await searchGroups(await this.graphFor(turn), query, MAX_CHOICES)).map(toRef);
+    if (found.length === 0) return { kind: 'retry', problem: `No group's name starts with "${query.slice(0, 60)}".` };
+    const exact = found.filter((g) => g.displayName.toLowerCase() === query.toLowerCase());
+    if (exact.length === 1 && exact[0]) return { kind: 'done', state: { ...data.state, group: exact[0] } };
+    if (found.length === 1 && found[0]) return { kind: 'done', state: { ...data.state, group: found[0] } };
+    return { kind: 'phase', phase: 'pick', extra: { matches: found, query } };
+  }
+
+  protected override previousPhase(phase: Phase): Phase | undefined {
+    return phase === 'pick' ? 'ask' : undefined;
+  }
+
+  protected help(data: StepData<Phase>): string {
+    return data.phase === 'pick'
+      ? 'Choose the group to review, or type another name to search again.'
+      : 'The review covers one group: type its display name (or how it begins) and I search the directory with your permissions.';
+  }
+}

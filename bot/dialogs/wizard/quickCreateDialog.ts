@@ -1,0 +1,123 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { parseQuickCreate, type QuickCreateRequest } from '../../commands/quickCreate';
+import { sendConfirmation } from '../../creation/confirmation';
+import type { DraftStore } from '../../creation/drafts';
+import { findUsersByEmail, getGroup, searchGroups, type GroupInfo } from '../../graph/directory';
+import type { SenderGraph } from '../../features/runner';
+import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from '../dialogLib';
+import { settingsFromState } from './createReviewDialog';
+import { GroupStep } from './groupStep';
+import type { StepResult, WizardContext, WizardState } from './wizardState';
+import { DEFAULT_OPTIONS } from '../../../reviews/settings';
+import { isAppError } from '../../errors';
+
+export const QUICK_CREATE_DIALOG = 'quickCreate';
+
+export interface QuickCreateOptions {
+  args: string;
+  context: WizardContext;
+}
+
+const ref = (group: GroupInfo): WizardState['group'] => ({
+  id: group.id, displayName: group.displayName, isDynamic: group.isDynamic, isAssignableToRole: group.isAssignableToRole, isMicrosoft365: group.isMicrosoft365,
+});
+
+/**
+ * Quick create (`review <target> …`): one line → settings → the same confirmation card as the wizard; it never
+ * creates directly. A group name matching several groups asks which one (the wizard's group step).
+ */
+export class QuickCreateDialog extends ComponentDialog {
+  constructor(private readonly drafts: DraftStore, private readonly graphFor: SenderGraph) {
+    super(QUICK_CREATE_DIALOG);
+    this.addDialog(new GroupStep(graphFor));
+  }
+
+  protected override async onBeginDialog(inner: DialogContext, options?: QuickCreateOptions): Promise<DialogTurnResult> {
+    if (!options) throw new Error('quick create needs its arguments');
+    return this.tellingErrors(inner, () => this.begin(inner, options));
+  }
+
+  /** Graph refusals (a role missing, Graph busy) end the command with their plain-words message. */
+  private async tellingErrors(inner: DialogContext, work: () => Promise<DialogTurnResult>): Promise<DialogTurnResult> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isAppError(error) || error.code === 'SignInRequired') throw error;
+      await inner.context.sendActivity(error.userMessage);
+      return inner.endDialog();
+    }
+  }
+
+  private async begin(inner: DialogContext, options: QuickCreateOptions): Promise<DialogTurnResult> {
+    const parsed = parseQuickCreate(options.args);
+    if (!parsed.ok) {
+      await inner.context.sendActivity(`${parsed.message} Type \`help\` for examples, or \`create review\` for the step-by-step wizard.`);
+      return inner.endDialog();
+    }
+    const client = await this.graphFor(inner.context);
+    const state = await this.stateFor(parsed.request, options.context, client);
+    if (typeof state === 'string') {
+      await inner.context.sendActivity(state);
+      return inner.endDialog();
+    }
+    Object.assign(inner.parent?.activeDialog?.state ?? {}, { quick: { state, context: options.context } });
+    const target = parsed.request.target;
+    if (target.kind !== 'group') return this.confirm(inner, state, options.context, client);
+    const matches = (await searchGroups(client, target.name, 8)).map(ref);
+    const exact = matches.filter((g) => g?.displayName.toLowerCase() === target.name.toLowerCase());
+    const single = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
+    if (single) return this.confirm(inner, { ...state, group: single }, options.context, client);
+    if (matches.length === 0) {
+      await inner.context.sendActivity(`No group's name starts with "${target.name.slice(0, 80)}". Check the name, or use \`create review\` to search step by step.`);
+      return inner.endDialog();
+    }
+    return inner.beginDialog('wizard.group', { state, context: options.context, start: { phase: 'pick', extra: { matches, query: target.name } } });
+  }
+
+  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    const result = await inner.continueDialog();
+    if (result.status !== DialogTurnStatus.complete) return result;
+    const step = result.result as StepResult;
+    const saved = (inner.parent?.activeDialog?.state as { quick?: { context: WizardContext } } | undefined)?.quick;
+    if (step.outcome !== 'next' || !saved) {
+      await inner.context.sendActivity(step.outcome === 'signIn' ? 'Your sign-in expired; please send the command again.' : 'Cancelled: nothing was created.');
+      return inner.endDialog();
+    }
+    return this.tellingErrors(inner, async () => this.confirm(inner, step.state, saved.context, await this.graphFor(inner.context)));
+  }
+
+  private async confirm(inner: DialogContext, state: WizardState, context: WizardContext, client: Client): Promise<DialogTurnResult> {
+    await sendConfirmation(inner.context, client, this.drafts, { settings: settingsFromState(state, context), requester: context.requester, today: context.today });
+    return inner.endDialog();
+  }
+
+  /** The wizard state a parsed line stands for; a sentence for the user when something in it cannot be used. */
+  private async stateFor(request: QuickCreateRequest, context: WizardContext, client: Client): Promise<WizardState | string> {
+    const state: WizardState = {
+      scopeKind: request.target.kind === 'allGroups' ? 'allGroupsGuests' : request.what?.kind ?? 'members',
+      ...(request.what?.kind === 'inactive' ? { inactiveDays: request.what.days } : {}),
+      schedule: {
+        ...(request.frequency ? { frequency: request.frequency } : {}), ...(request.startDate ? { startDate: request.startDate } : {}),
+        ...(request.durationDays ? { durationDays: request.durationDays } : {}), ...(request.end ? { end: request.end } : {}),
+      },
+      options: undefined,
+    };
+    if (request.autoApply !== undefined || request.defaultDecision !== undefined) {
+      state.options = { ...DEFAULT_OPTIONS, ...(request.autoApply ? { autoApply: true } : {}), ...(request.defaultDecision ? { defaultDecision: request.defaultDecision } : {}) };
+    }
+    const reviewers = request.reviewers ?? { kind: 'owners' };
+    if (reviewers.kind === 'owners' || reviewers.kind === 'managers' || reviewers.kind === 'self') state.reviewers = { kind: reviewers.kind };
+    if (reviewers.kind === 'me') state.reviewers = { kind: 'users', users: [context.requester] };
+    if (reviewers.kind === 'emails') {
+      const found = await findUsersByEmail(client, reviewers.emails);
+      const missing = reviewers.emails.filter((e) => !found.some((u) => [u.mail, u.userPrincipalName].some((v) => v?.toLowerCase() === e.toLowerCase())));
+      if (missing.length > 0) return `No user in the directory has the address ${missing.join(', ').slice(0, 200)}.`;
+      state.reviewers = { kind: 'users', users: found.map((u) => ({ id: u.id ?? '', displayName: u.displayName ?? '', userPrincipalName: u.userPrincipalName ?? undefined })) };
+    }
+    if (request.target.kind === 'thisTeam') {
+      if (context.teamGroupId === undefined) return '`this team` only works in a team channel: there, the team\'s own group is reviewed. Here, name the group.';
+      state.group = ref(await getGroup(client, context.teamGroupId));
+    }
+    return state;
+  }
+}

@@ -1,0 +1,53 @@
+import type {
+  GroupRef, ReviewerChoice, ReviewOptions, ReviewSchedule, UserRef,
+} from '../../../reviews/settings';
+import type { Scope } from '../../commands/commands';
+
+/** What the wizard has gathered so far (kept in dialog state, so a restart loses nothing). */
+export interface WizardState {
+  scopeKind?: 'members' | 'guests' | 'inactive' | 'allGroupsGuests';
+  group?: GroupRef;
+  inactiveDays?: number;
+  reviewers?: ReviewerChoice;
+  fallbackReviewers?: UserRef[];
+  schedule?: Partial<ReviewSchedule>;
+  options?: ReviewOptions;
+  name?: string;
+  descriptionForReviewers?: string;
+  /** Changing one setting of a draft: the step to run (chosen on the "Change a setting" card). */
+  changeStep?: StepId;
+}
+
+/** Facts of the conversation the wizard runs in (fixed for its whole run). */
+export interface WizardContext {
+  scope: Scope;
+  /** The team's Microsoft 365 group, when the wizard runs in a team ("this team"). */
+  teamGroupId?: string;
+  requester: UserRef;
+  /** YYYY-MM-DD when the wizard started. */
+  today: string;
+}
+
+export interface StepOptions {
+  state: WizardState;
+  context: WizardContext;
+  /** Start in another phase than the first, with its scratch data (quick create's group choice). */
+  start?: { phase: string; extra: Record<string, unknown> };
+}
+
+/** How a step ended: go on, go back, leave, or the user's token expired (sign in, then ask again). */
+export interface StepResult {
+  outcome: 'next' | 'back' | 'cancel' | 'signIn';
+  state: WizardState;
+}
+
+/** The wizard's steps, in order; each is its own dialog. */
+export const STEP_IDS = ['wizard.scope', 'wizard.inactiveDays', 'wizard.group', 'wizard.reviewers', 'wizard.schedule', 'wizard.settings'] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+/** Steps that do not apply to the choices made so far are skipped (forwards and backwards). */
+export function applies(step: StepId, state: WizardState): boolean {
+  if (step === 'wizard.inactiveDays') return state.scopeKind === 'inactive';
+  if (step === 'wizard.group') return state.scopeKind !== 'allGroupsGuests';
+  return true;
+}

@@ -1,0 +1,138 @@
+import { isGuestScope } from './definition';
+import type { ReviewSettings, UserRef } from './settings';
+
+/**
+ * The confirmation card's impact preview (product spec, wizard step 6): who is in scope now, who reviews, and what
+ * could go wrong. Counts come from Graph (read by the bot); this module only judges them. Pure.
+ */
+
+/** What the bot read from Graph about the scope right now; undefined = unknown. */
+export interface ScopeCounts {
+  /** People in scope. For guest scopes these are the guests (the scope holds nothing else). */
+  principals: number;
+  /** Guests among them. */
+  guests: number;
+  /** Owners of the reviewed group; undefined for all-groups reviews or when unknown. */
+  owners: number | undefined;
+  /** All-groups reviews: groups that have guests (one review run per group). */
+  groupsWithGuests?: number;
+  requesterInScope: boolean;
+}
+
+export type ImpactWarning =
+  | { kind: 'autoApplyDeny'; couldLoseAccess: number }
+  | { kind: 'autoApplyRecommendation'; couldLoseAccess: number }
+  | { kind: 'requesterInScope' }
+  | { kind: 'noOwners' }
+  | { kind: 'dynamicGroup' }
+  | { kind: 'selfReview' }
+  /** Role-assignable groups: results cannot be applied automatically either (settings.ts GroupRef). */
+  | { kind: 'roleAssignableGroup' }
+  /** Denied guests are disabled, then deleted after 30 days (trap 24). */
+  | { kind: 'deleteGuests' }
+  /** Guests seldom have a manager in the directory, so the fallback gets most of a manager review of guests. */
+  | { kind: 'managersOfGuests' };
+
+export interface ImpactPreview {
+  principals: number;
+  guests: number;
+  /** "32 people (2 of them guests)", "3 guests (everyone in this review is a guest)", "5 guests in 2 groups". */
+  inScope: string;
+  /** "2 owners of Sales Team", "each member's manager (fallback: Adele Vance)", "3 named people", … */
+  reviewers: string;
+  warnings: ImpactWarning[];
+}
+
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** "Adele Vance", "Adele Vance and Lee Gu", "Adele Vance, Lee Gu and Megan Bowen"; "nobody" for none. */
+export function namesOf(users: readonly UserRef[]): string {
+  const names = users.map((u) => u.displayName);
+  if (names.length === 0) return 'nobody';
+  return names.length === 1 ? names[0] ?? '' : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
+function inScopeText(settings: ReviewSettings, principals: number, guests: number, groups: number | undefined): string {
+  if (settings.scope.kind === 'allGroupsGuests') {
+    const who = count(guests, 'guest', 'guests');
+    return groups === undefined ? who : `${who} in ${count(groups, 'group', 'groups')}`;
+  }
+  if (isGuestScope(settings.scope)) return `${count(guests, 'guest', 'guests')} (everyone in this review is a guest)`;
+  return `${count(principals, 'person', 'people')} (${guests === 0 ? 'no guests' : `${count(guests, 'guest', 'guests')} among them`})`;
+}
+
+function reviewersText(settings: ReviewSettings, counts: ScopeCounts): string {
+  const { scope, reviewers } = settings;
+  const fallback = namesOf(settings.fallbackReviewers);
+  switch (reviewers.kind) {
+    case 'owners':
+      if (scope.kind === 'allGroupsGuests') return `the owners of each group (fallback: ${fallback})`;
+      if (counts.owners === undefined) return `the owners of ${scope.group.displayName}`;
+      if (counts.owners === 0) return `${fallback} (fallback: ${scope.group.displayName} has no owners)`;
+      return `${count(counts.owners, 'owner', 'owners')} of ${scope.group.displayName}`;
+    case 'managers':
+      return `each ${isGuestScope(scope) ? 'guest' : 'member'}'s manager (fallback: ${fallback})`;
+    case 'users':
+      return count(reviewers.users.length, 'named person', 'named people');
+    case 'self':
+      return 'each person reviews their own access';
+  }
+}
+
+/** Counts, reviewers and warnings for the confirmation card. */
+export function impactPreview(settings: ReviewSettings, counts: ScopeCounts): ImpactPreview {
+  const { scope, reviewers, options } = settings;
+  // A guest scope contains only guests, whatever else the counts say.
+  const guests = isGuestScope(scope) ? counts.principals : counts.guests;
+  const warnings: ImpactWarning[] = [];
+  // Everyone nobody reviews can lose access: up to everyone in scope now (trap 24).
+  if (options.autoApply && options.defaultDecision === 'deny') warnings.push({ kind: 'autoApplyDeny', couldLoseAccess: counts.principals });
+  if (options.autoApply && options.defaultDecision === 'recommendation') {
+    warnings.push({ kind: 'autoApplyRecommendation', couldLoseAccess: counts.principals });
+  }
+  if (counts.requesterInScope) warnings.push({ kind: 'requesterInScope' });
+  if (reviewers.kind === 'owners' && scope.kind !== 'allGroupsGuests' && counts.owners === 0) warnings.push({ kind: 'noOwners' });
+  if (reviewers.kind === 'managers' && isGuestScope(scope)) warnings.push({ kind: 'managersOfGuests' });
+  if (scope.kind !== 'allGroupsGuests' && scope.group.isDynamic) warnings.push({ kind: 'dynamicGroup' });
+  else if (scope.kind !== 'allGroupsGuests' && scope.group.isAssignableToRole) warnings.push({ kind: 'roleAssignableGroup' });
+  if (reviewers.kind === 'self') warnings.push({ kind: 'selfReview' });
+  if (isGuestScope(scope) && options.deniedGuests === 'blockThenDelete') warnings.push({ kind: 'deleteGuests' });
+  return {
+    principals: counts.principals,
+    guests,
+    inScope: inScopeText(settings, counts.principals, guests, counts.groupsWithGuests),
+    reviewers: reviewersText(settings, counts),
+    warnings,
+  };
+}
+
+const lose = (n: number): string =>
+  n === 0 ? 'nobody is in scope right now, but anyone added later could lose access' : `up to ${count(n, 'person', 'people')} could lose access`;
+
+/** One warning in plain words, for the confirmation card. */
+export function warningText(warning: ImpactWarning, settings: ReviewSettings): string {
+  const group = settings.scope.kind === 'allGroupsGuests' ? 'A group' : settings.scope.group.displayName;
+  const fallback = namesOf(settings.fallbackReviewers);
+  const theFallback = settings.fallbackReviewers.length > 1 ? 'the fallbacks' : 'the fallback';
+  switch (warning.kind) {
+    case 'autoApplyDeny':
+      return `Auto-apply with 'deny' removes access from everyone nobody reviewed: ${lose(warning.couldLoseAccess)}.`;
+    case 'autoApplyRecommendation':
+      return "Auto-apply with 'take recommendations' removes access from everyone nobody reviewed whom Microsoft Entra " +
+        `recommends denying (mostly people who have not signed in for 30 days): ${lose(warning.couldLoseAccess)}.`;
+    case 'requesterInScope':
+      return "You are in this review's scope.";
+    case 'noOwners':
+      return `${group} has no owners, so ${fallback} (${theFallback}) will review everything.`;
+    case 'managersOfGuests':
+      return `Guests rarely have a manager in your directory, so ${fallback} (${theFallback}) will probably review most of them.`;
+    case 'dynamicGroup':
+      return `${group} is a dynamic group: results cannot be applied automatically.`;
+    case 'roleAssignableGroup':
+      return `${group} is a role-assignable group: results cannot be applied automatically.`;
+    case 'selfReview':
+      return 'Each person reviews their own access: nobody else checks their answers.';
+    case 'deleteGuests':
+      return 'Denied guests are blocked from signing in, and their accounts are deleted from your directory after 30 days.';
+  }
+}
