@@ -15,32 +15,13 @@ import {
 } from '../../cards/index';
 import { validateCard } from '../../cards/validate';
 import { ALL_VERBS, HELP, REVIEWS_LIST, SIGN_OUT } from '../../cards/verbs';
+import { nodes, ofType, type Node } from './cardNodes';
 
 const CARDS_DIR = join(__dirname, '..', '..', 'cards');
 const SCOPES: readonly ConversationScope[] = ['personal', 'groupChat', 'channel'];
 const HOSTILE = 'Sales ${x} **bold** _it_ "quoted" <b>tag</b> {{DATE(2024-01-01T00:00:00Z, SHORT)}} ${{y}}';
 const LONG = 'L'.repeat(20_000);
 
-/** The parts of card JSON the tests look at. */
-interface Node {
-  readonly type?: string;
-  readonly text?: string;
-  readonly verb?: string;
-  readonly fontType?: string;
-  readonly data?: Readonly<Record<string, string>>;
-  readonly fallback?: Node;
-  readonly items?: readonly Node[];
-  readonly inlines?: readonly Node[];
-  readonly [key: string]: unknown;
-}
-
-/** Every object in the card, depth first. */
-function nodes(value: unknown): Node[] {
-  if (Array.isArray(value)) return value.flatMap(nodes);
-  if (typeof value !== 'object' || value === null) return [];
-  return [value as Node, ...Object.values(value).flatMap(nodes)];
-}
-const ofType = (card: unknown, type: string): Node[] => nodes(card).filter((node) => node.type === type);
 const texts = (card: unknown): string[] => nodes(card).flatMap((node) => (typeof node.text === 'string' ? [node.text] : []));
 const textOf = (node: Node | undefined): string => node?.text ?? '';
 const allText = (card: unknown): string => texts(card).join('\n');

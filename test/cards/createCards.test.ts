@@ -15,6 +15,7 @@ import {
 import { MAX_CARD_BYTES, validateCard } from '../../cards/validate';
 import { REVIEW_CANCEL, REVIEW_CHANGE, REVIEW_CREATE } from '../../cards/verbs';
 import { DEFAULT_OPTIONS } from '../../reviews/settings';
+import { nodes, ofType, type Node } from './cardNodes';
 
 const HOSTILE = 'Sales ${x} **bold** _it_ [link](https://evil.example) "quoted" <b>tag</b> {{DATE(2024-01-01T00:00:00Z, SHORT)}}';
 const NAME_256 = `${HOSTILE} ${'N'.repeat(256 - HOSTILE.length - 1)}`;
@@ -22,29 +23,6 @@ const LONG = 'L'.repeat(20_000);
 /** Three UTF-8 bytes a character and a `{{` pair every two: the worst case for bytes per clipped character. */
 const WIDE = '界{{'.repeat(7_000);
 
-/** The parts of card JSON the tests look at. */
-interface Node {
-  readonly type?: string;
-  readonly id?: string;
-  readonly text?: string;
-  readonly title?: string;
-  readonly value?: string;
-  readonly verb?: string;
-  readonly url?: string;
-  readonly color?: string;
-  readonly data?: Readonly<Record<string, string>>;
-  readonly fallback?: Node;
-  readonly actions?: readonly Node[];
-  readonly [key: string]: unknown;
-}
-
-/** Every object in the card, depth first. */
-function nodes(value: unknown): Node[] {
-  if (Array.isArray(value)) return value.flatMap(nodes);
-  if (typeof value !== 'object' || value === null) return [];
-  return [value as Node, ...Object.values(value).flatMap(nodes)];
-}
-const ofType = (card: unknown, type: string): Node[] => nodes(card).filter((node) => node.type === type);
 const byId = (card: unknown, id: string): Node | undefined => nodes(card).find((node) => node.id === id);
 const runs = (card: unknown): string[] => ofType(card, 'TextRun').map((run) => run.text ?? '');
 const blocks = (card: unknown): string[] => ofType(card, 'TextBlock').map((block) => block.text ?? '');
