@@ -1,4 +1,5 @@
 import { benchBot } from './bot';
+import { benchCreateReview } from './createReview';
 import { benchGraphEmulator } from './graphEmulator';
 
 /** `npm run bench`: every benchmark in turn; each prints its own numbers (no pass/fail). */
@@ -7,6 +8,8 @@ async function main(): Promise<void> {
   await benchGraphEmulator();
   process.stdout.write('== Bot\n');
   await benchBot();
+  process.stdout.write('== Creating reviews\n');
+  await benchCreateReview();
 }
 
 main().catch((error: unknown) => {
