@@ -59,7 +59,7 @@ export async function createApp(config: AppConfig, log: Logger): Promise<App> {
   const ssoPrompt = new SsoPrompt(config, tokens, sso);
   const steps = [new ScopeStep(), new InactiveDaysStep(), new GroupStep(graphFor), new ReviewersStep(graphFor), new ScheduleStep(),
     new SettingsStep(), new WhichSettingStep()];
-  const root = new RootDialog(config, features, runner, tokens, ssoPrompt, new CreateReviewDialog(steps, ssoPrompt, drafts, graphFor),
+  const root = new RootDialog(config, features, runner, tokens, ssoPrompt, new CreateReviewDialog(steps, ssoPrompt, drafts, graphFor, tokens),
     new QuickCreateDialog(drafts, graphFor));
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const starter = new DialogStarter(root, dialogState);

@@ -3,6 +3,7 @@ import type { ReviewSettings } from '../../../reviews/settings';
 import { sendConfirmation } from '../../creation/confirmation';
 import { isAppError } from '../../errors';
 import type { DraftStore } from '../../creation/drafts';
+import type { TokenProvider } from '../../auth/tokenProvider';
 import type { SenderGraph } from '../../features/runner';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from '../dialogLib';
 import { SSO_PROMPT } from '../dialogIds';
@@ -59,7 +60,8 @@ export function stateFromSettings(settings: ReviewSettings): WizardState {
  * It ends with the confirmation card (step 6). With a draft it changes one setting and confirms again.
  */
 export class CreateReviewDialog extends ComponentDialog {
-  constructor(steps: WizardStep[], ssoPrompt: SsoPrompt, private readonly drafts: DraftStore, private readonly graphFor: SenderGraph) {
+  constructor(steps: WizardStep[], ssoPrompt: SsoPrompt, private readonly drafts: DraftStore, private readonly graphFor: SenderGraph,
+    private readonly tokens: Pick<TokenProvider, 'signOut'>) {
     super(CREATE_REVIEW_DIALOG);
     for (const step of steps) this.addDialog(step);
     this.addDialog(ssoPrompt);
@@ -84,13 +86,28 @@ export class CreateReviewDialog extends ComponentDialog {
     const result = await inner.continueDialog();
     if (result.status !== DialogTurnStatus.complete) return result;
     const progress = this.progress(inner);
-    if (progress.signingIn) {
-      progress.signingIn = false;
-      const signedIn = (result.result as SsoPromptResult | undefined)?.signedIn === true;
-      if (!signedIn) return inner.endDialog();
-      return progress.confirmAfterSignIn ? this.finish(inner, progress) : this.runStep(inner, progress);
-    }
+    if (progress.signingIn) return this.afterSignIn(inner, progress, result.result as SsoPromptResult | undefined);
     return this.afterStep(inner, progress, result.result as StepResult);
+  }
+
+  /**
+   * The user's token expired or was refused: forget it and sign in again (silently in Teams when possible),
+   * then ask the same question again — or send the confirmation that needed it.
+   */
+  private async renewSignIn(inner: DialogContext, progress: Progress, confirm: boolean): Promise<DialogTurnResult> {
+    progress.signingIn = true;
+    progress.confirmAfterSignIn = confirm;
+    await this.tokens.signOut(progress.context.requester.id);
+    const result = await inner.beginDialog(SSO_PROMPT, { userId: progress.context.requester.id });
+    // Signed in at once (local SSO, or a token arrived meanwhile): go on in this turn.
+    if (result.status === DialogTurnStatus.complete) return this.afterSignIn(inner, progress, result.result as SsoPromptResult | undefined);
+    return result;
+  }
+
+  private afterSignIn(inner: DialogContext, progress: Progress, result: SsoPromptResult | undefined): Promise<DialogTurnResult> {
+    progress.signingIn = false;
+    if (result?.signedIn !== true) return inner.endDialog();
+    return progress.confirmAfterSignIn ? this.finish(inner, progress) : this.runStep(inner, progress);
   }
 
   private runStep(inner: DialogContext, progress: Progress): Promise<DialogTurnResult> {
@@ -103,8 +120,7 @@ export class CreateReviewDialog extends ComponentDialog {
         await inner.context.sendActivity('Cancelled: nothing was created.');
         return inner.endDialog();
       case 'signIn':
-        progress.signingIn = true;
-        return inner.beginDialog(SSO_PROMPT, { userId: progress.context.requester.id });
+        return this.renewSignIn(inner, progress, false);
       case 'back': {
         if (progress.draftId) {
           // Changing a draft: back leads to "which setting?", and from there to the confirmation again.
@@ -156,11 +172,7 @@ export class CreateReviewDialog extends ComponentDialog {
         settings, requester: progress.context.requester, today: progress.context.today, draftId: progress.draftId,
       });
     } catch (error) {
-      if (isAppError(error, 'SignInRequired')) {
-        progress.signingIn = true;
-        progress.confirmAfterSignIn = true;
-        return inner.beginDialog(SSO_PROMPT, { userId: progress.context.requester.id });
-      }
+      if (isAppError(error, 'SignInRequired')) return this.renewSignIn(inner, progress, true);
       if (!isAppError(error)) throw error;
       await inner.context.sendActivity(`I could not prepare the confirmation: ${error.userMessage}`);
     }

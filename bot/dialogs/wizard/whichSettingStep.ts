@@ -18,15 +18,19 @@ export class WhichSettingStep extends WizardStep<'ask'> {
     super('wizard.which');
   }
 
+  /** The parts of this review that can change (an all-groups review has no group). */
+  private settingsFor(data: StepData<'ask'>): typeof SETTINGS {
+    return SETTINGS.filter((s) => s.step !== 'wizard.group' || data.state.scopeKind !== 'allGroupsGuests');
+  }
+
   protected prompt(turn: TurnContext, data: StepData<'ask'>): Promise<void> {
-    const choices = SETTINGS.filter((s) => s.step !== 'wizard.group' || data.state.scopeKind !== 'allGroupsGuests')
-      .map(({ title, step }) => ({ title, value: step }));
+    const choices = this.settingsFor(data).map(({ title, step }) => ({ title, value: step }));
     return this.sendChoices(turn, data, { title: 'Change a setting', text: 'What would you like to change?', choices });
   }
 
   protected handle(input: StepInput, data: StepData<'ask'>): Promise<StepReply<'ask'>> {
     const answer = (input.choice ?? input.text).toLowerCase();
-    const found = SETTINGS.find((s) => s.step === answer || s.words.includes(answer));
+    const found = this.settingsFor(data).find((s) => s.step === answer || s.words.includes(answer));
     if (!found) return Promise.resolve({ kind: 'retry', problem: 'Choose what, group, reviewers, when or settings.' });
     return Promise.resolve({ kind: 'done', state: { ...data.state, changeStep: found.step } });
   }
