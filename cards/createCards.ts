@@ -2,7 +2,7 @@
 import confirmationTemplate from './confirmation.json';
 import createdTemplate from './created.json';
 import createFailedTemplate from './createFailed.json';
-import { clip, expandTemplate } from './index';
+import { clip, expandTemplate } from './template';
 import settingsFormTemplate from './settingsForm.json';
 import type {
   AdaptiveCardJson,

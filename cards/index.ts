@@ -1,4 +1,4 @@
-import { Template } from 'adaptivecards-templating';
+import { clip, escapeCardText, expandTemplate, unescapeCardText } from './template';
 import channelSignInTemplate from './channelSignIn.json';
 import helpTemplate from './help.json';
 import reviewsListTemplate from './reviewsList.json';
@@ -17,7 +17,7 @@ import type {
 import { isCardVerb } from './verbs';
 
 export type * from './types';
-// Named re-exports compile to getters, so the cycle with createCards (which imports expandTemplate) is safe in either load order.
+export { clip, escapeCardText, expandTemplate, unescapeCardText };
 export {
   CONFIRMATION_LIMITS,
   MAX_WIZARD_CHOICES,
@@ -30,24 +30,6 @@ export {
 
 /** Rows the reviews list shows before it says "and N more". */
 export const REVIEWS_LIST_MAX_ROWS = 10;
-
-const WORD_JOINER = '\u2060';
-/** `${` would trip the leftover-binding guard and `{{` is Adaptive Cards' DATE()/TIME() syntax. */
-const ACTIVE_PAIR = /([$]|[{])(?=[{])/g;
-const SHIELDED_PAIR = new RegExp(`([$]|[{])${WORD_JOINER}(?=[{])`, 'g');
-
-/**
- * Makes text from users or Graph inert in a card: `${` and `{{` get an invisible word joiner
- * between their two characters, so they render as typed but are never read as bindings or formatters.
- */
-export function escapeCardText(text: string): string {
-  return text.replace(ACTIVE_PAIR, `$1${WORD_JOINER}`);
-}
-
-/** Reverses escapeCardText, for values that come back in card action data. */
-export function unescapeCardText(text: string): string {
-  return text.replace(SHIELDED_PAIR, '$1');
-}
 
 /** Every command the bot understands, grouped and tagged with the scopes where it works (product.md). */
 export const HELP_COMMANDS: readonly HelpCommand[] = [
@@ -72,45 +54,6 @@ export const HELP_COMMANDS: readonly HelpCommand[] = [
 ];
 
 const HELP_GROUP_ORDER: readonly HelpGroup[] = ['Create', 'Read', 'Manage', 'Channel digests', 'Account'];
-
-const templates = new Map<object, Template>();
-
-/** Deep copy of `value` with every string passed through escapeCardText. */
-function escapeStrings(value: unknown): unknown {
-  if (typeof value === 'string') return escapeCardText(value);
-  if (Array.isArray(value)) return value.map(escapeStrings);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeStrings(item)]));
-  }
-  return value;
-}
-
-/**
- * Expands `template` with `data` (its strings escaped first) and throws, naming the binding,
- * if any `${...}` is left: adaptivecards-templating leaves a missing field's binding in the output.
- */
-export function expandTemplate(name: string, template: object, data: object): AdaptiveCardJson {
-  let compiled = templates.get(template);
-  if (compiled === undefined) {
-    compiled = new Template(template);
-    templates.set(template, compiled);
-  }
-  const expanded: unknown = compiled.expand({ $root: escapeStrings(data) });
-  const text = JSON.stringify(expanded);
-  const leftover = /\$\{[^}]*\}?/.exec(text);
-  if (leftover !== null) {
-    throw new Error(`Card "${name}": binding ${leftover[0]} was left unexpanded (missing data field?)`);
-  }
-  if (typeof expanded !== 'object' || expanded === null || Array.isArray(expanded)) {
-    throw new Error(`Card "${name}": template did not expand to a card object`);
-  }
-  return expanded as AdaptiveCardJson;
-}
-
-/** Cuts text to `max` characters with an ellipsis, so one long value cannot push a card over 28 KB. */
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 /** The welcome card sent on install, worded for the conversation's scope. */
 export function renderWelcomeCard(data: WelcomeCardData): AdaptiveCardJson {
