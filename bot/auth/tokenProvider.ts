@@ -2,7 +2,7 @@ import {
   ConfidentialClientApplication, InteractionRequiredAuthError, type AuthenticationResult, type Configuration,
 } from '@azure/msal-node';
 import type { AppConfig } from '../config';
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import type { Logger } from '../logger';
 
 /** The delegated Graph permissions the bot asks for on behalf of users (granted in the app registration). */
@@ -26,6 +26,17 @@ export interface TokenProvider {
   appToken(): Promise<string>;
   /** Forgets the user's cached tokens. */
   signOut(userId: string): Promise<void>;
+}
+
+/** Whether the user has a Graph token now (no sign-in needed); other failures are thrown. */
+export async function hasUserToken(tokens: Pick<TokenProvider, 'userToken'>, userId: string): Promise<boolean> {
+  try {
+    await tokens.userToken(userId);
+    return true;
+  } catch (error) {
+    if (isAppError(error, 'SignInRequired')) return false;
+    throw error;
+  }
 }
 
 /**

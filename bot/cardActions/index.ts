@@ -4,7 +4,7 @@ import { unescapeCardText } from '../../cards';
 import { isCardVerb, type CardVerb } from '../../cards/verbs';
 import { loginRequest } from '../auth/ssoCards';
 import type { SsoService } from '../auth/ssoService';
-import type { TokenProvider } from '../auth/tokenProvider';
+import { hasUserToken, type TokenProvider } from '../auth/tokenProvider';
 import type { AppConfig } from '../config';
 import { isAppError } from '../errors';
 import { VERB_COMMANDS, type FeatureRegistry } from '../features';
@@ -15,7 +15,7 @@ const error = (statusCode: number, code: string, message: string): AdaptiveCardI
   ({ statusCode, type: 'application/vnd.microsoft.error', value: { code, message } });
 
 /** The replacement card, or a message (Teams shows the text; botbuilder's type only admits objects as `value`). */
-const answer = (reply: FeatureReply): AdaptiveCardInvokeResponse => 'card' in reply
+export const invokeReply = (reply: FeatureReply): AdaptiveCardInvokeResponse => 'card' in reply
   ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card }
   : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.text as unknown as Record<string, unknown> };
 
@@ -61,7 +61,7 @@ export class CardActions {
     }
     try {
       if (handler) return await handler.handle(turn, value.action.data);
-      return answer(await this.runner.run(feature as Feature, turn, argsOf(value.action.data)));
+      return invokeReply(await this.runner.run(feature as Feature, turn, argsOf(value.action.data)));
     } catch (failure) {
       if (!isAppError(failure, 'SignInRequired')) throw failure;
       await this.tokens.signOut(userIdOf(turn));
@@ -77,11 +77,7 @@ export class CardActions {
       const outcome = await this.sso.exchange(offered, userId);
       return outcome.kind === 'signedIn' ? undefined : loginRequest(this.config, randomUUID(), undefined);
     }
-    const hasToken = await this.tokens.userToken(userId).then(() => true, (failure: unknown) => {
-      if (isAppError(failure, 'SignInRequired')) return false;
-      throw failure;
-    });
-    if (hasToken) return undefined;
+    if (await hasUserToken(this.tokens, userId)) return undefined;
     if (this.config.sso.mode === 'local') {
       const outcome = await this.sso.localSignIn(userId);
       if (outcome.kind === 'signedIn') return undefined;

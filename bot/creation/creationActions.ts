@@ -4,7 +4,7 @@ import { REVIEW_CANCEL, REVIEW_CHANGE, REVIEW_CREATE } from '../../cards/verbs';
 import { toDefinition } from '../../reviews/definition';
 import { adminCenterLink, formatDay } from '../../reviews/describeSettings';
 import { validateSettings } from '../../reviews/validateSettings';
-import type { VerbHandlers } from '../cardActions';
+import { invokeReply, type VerbHandlers } from '../cardActions';
 import { isAppError } from '../errors';
 import type { SenderGraph } from '../features/runner';
 import { userIdOf } from '../features/runner';
@@ -15,10 +15,8 @@ import { createOnce } from './safeCreate';
 /** Opens the change-a-setting wizard for a draft (provided by the bot, which owns the dialogs). */
 export type StartChange = (turn: TurnContext, draft: Draft) => Promise<void>;
 
-const message = (text: string): AdaptiveCardInvokeResponse =>
-  ({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as Record<string, unknown> });
-const card = (value: Record<string, unknown>): AdaptiveCardInvokeResponse =>
-  ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value });
+const message = (text: string): AdaptiveCardInvokeResponse => invokeReply({ text });
+const card = (value: Record<string, unknown>): AdaptiveCardInvokeResponse => invokeReply({ card: value });
 const today = (): string => new Date().toISOString().slice(0, 10);
 const confirmationIdOf = (data: unknown): unknown => (typeof data === 'object' && data !== null ? (data as { confirmationId?: unknown }).confirmationId : undefined);
 const GONE = 'This confirmation has expired or is unknown: nothing was created. Start again with `create review`.';
@@ -33,13 +31,19 @@ function createdCard(created: NonNullable<Draft['created']>): AdaptiveCardInvoke
  * finds the first one's result. Cancel and Change a setting act on the same draft.
  */
 export function creationActions(drafts: DraftStore, graphFor: SenderGraph, startChange: StartChange, log: Logger): VerbHandlers {
+  /** The draft a button names, or the answer when there is nothing left to do (unknown, or already created). */
+  const openDraft = async (data: unknown): Promise<Draft | AdaptiveCardInvokeResponse> => {
+    const draft = await drafts.get(confirmationIdOf(data));
+    if (!draft) return message(GONE);
+    if (draft.status === 'created' && draft.created) return createdCard(draft.created);
+    return draft;
+  };
   return {
     [REVIEW_CREATE]: {
       needsGraph: true,
       async handle(turn, data) {
-        const draft = await drafts.get(confirmationIdOf(data));
-        if (!draft) return message(GONE);
-        if (draft.status === 'created' && draft.created) return createdCard(draft.created);
+        const draft = await openDraft(data);
+        if (!('settings' in draft)) return draft;
         if (draft.status === 'cancelled') return message('This review was cancelled: nothing was created.');
         const problems = validateSettings(draft.settings, today());
         if (problems.length > 0) {
@@ -73,9 +77,8 @@ export function creationActions(drafts: DraftStore, graphFor: SenderGraph, start
     [REVIEW_CANCEL]: {
       needsGraph: false,
       async handle(_turn, data) {
-        const draft = await drafts.get(confirmationIdOf(data));
-        if (!draft) return message(GONE);
-        if (draft.status === 'created' && draft.created) return createdCard(draft.created);
+        const draft = await openDraft(data);
+        if (!('settings' in draft)) return draft;
         await drafts.save({ ...draft, status: 'cancelled' });
         return message('Cancelled: nothing was created.');
       },
@@ -83,9 +86,8 @@ export function creationActions(drafts: DraftStore, graphFor: SenderGraph, start
     [REVIEW_CHANGE]: {
       needsGraph: false,
       async handle(turn, data) {
-        const draft = await drafts.get(confirmationIdOf(data));
-        if (!draft) return message(GONE);
-        if (draft.status === 'created' && draft.created) return createdCard(draft.created);
+        const draft = await openDraft(data);
+        if (!('settings' in draft)) return draft;
         await startChange(turn, { ...draft, status: 'open' });
         return message('Which setting would you like to change? (see below)');
       },

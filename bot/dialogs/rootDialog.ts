@@ -1,6 +1,6 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialogLib';
 import { renderChannelSignInCard } from '../../cards';
-import type { TokenProvider } from '../auth/tokenProvider';
+import { hasUserToken, type TokenProvider } from '../auth/tokenProvider';
 import { parseCommand } from '../commands/commandParser';
 import { commandSpec, type CommandName } from '../commands/commands';
 import type { AppConfig } from '../config';
@@ -99,7 +99,7 @@ export class RootDialog extends ComponentDialog {
     const pending: PendingCommand = { name: parsed.name, args: parsed.args, text: turn.activity.text ?? '' };
     if (!spec.needsGraph) return this.reply(step, pending);
     const userId = userIdOf(turn);
-    if (scope === 'channel' && this.config.sso.mode === 'teams' && !(await this.hasToken(userId))) {
+    if (scope === 'channel' && this.config.sso.mode === 'teams' && !(await hasUserToken(this.tokens, userId))) {
       // Bot SSO does not work in channels: a card button signs in through Universal Actions, or personal chat.
       const verb = verbFor(pending.name);
       await turn.sendActivity(verb === undefined
@@ -138,12 +138,5 @@ export class RootDialog extends ComponentDialog {
       values(step).pending = { ...pending, retried: true };
       return step.beginDialog(SSO_PROMPT, { userId: userIdOf(step.context) });
     }
-  }
-
-  private async hasToken(userId: string): Promise<boolean> {
-    return this.tokens.userToken(userId).then(() => true, (error: unknown) => {
-      if (isAppError(error, 'SignInRequired')) return false;
-      throw error;
-    });
   }
 }

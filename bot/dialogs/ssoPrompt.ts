@@ -3,9 +3,8 @@ import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from './dialogLib';
 import { oauthCard } from '../auth/ssoCards';
 import type { SignInOutcome, SsoService } from '../auth/ssoService';
-import type { TokenProvider } from '../auth/tokenProvider';
+import { hasUserToken, type TokenProvider } from '../auth/tokenProvider';
 import type { AppConfig } from '../config';
-import { isAppError } from '../errors';
 import { SSO_PROMPT } from './dialogIds';
 import { SIGN_IN_OUTCOME } from './turnKeys';
 
@@ -36,7 +35,7 @@ export class SsoPrompt extends Dialog<{ userId: string }> {
 
   override async beginDialog(dc: DialogContext, options?: { userId: string }): Promise<DialogTurnResult> {
     const userId = options?.userId ?? dc.context.activity.from.aadObjectId ?? '';
-    if (await this.hasToken(userId)) return dc.endDialog({ signedIn: true } satisfies SsoPromptResult);
+    if (await hasUserToken(this.tokens, userId)) return dc.endDialog({ signedIn: true } satisfies SsoPromptResult);
     if (this.config.sso.mode === 'local') {
       const outcome = await this.sso.localSignIn(userId);
       if (outcome.kind !== 'signedIn') await dc.context.sendActivity(outcome.kind === 'failed' && outcome.code === 'ConsentRequired' ? CONSENT_TEXT : 'I could not sign you in.');
@@ -62,16 +61,6 @@ export class SsoPrompt extends Dialog<{ userId: string }> {
       await dc.context.sendActivity(CONSENT_TEXT);
     }
     return Dialog.EndOfTurn;
-  }
-
-  private async hasToken(userId: string): Promise<boolean> {
-    try {
-      await this.tokens.userToken(userId);
-      return true;
-    } catch (error) {
-      if (isAppError(error, 'SignInRequired')) return false;
-      throw error;
-    }
   }
 
   private async sendCard(context: TurnContext, exchangeId: string): Promise<void> {

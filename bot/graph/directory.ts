@@ -100,15 +100,32 @@ export async function isInGroup(client: Client, groupId: string, userId: string)
 /** Guest accounts of the directory (the upper bound of an all-groups guest review). */
 export const countGuests = (client: Client): Promise<number> => count(client, '/users/$count', "userType eq 'Guest'", 'guests');
 
-/** Users by email address or user principal name; the ones not found are left out. */
-export async function findUsersByEmail(client: Client, emails: readonly string[]): Promise<User[]> {
-  const list = [...new Set(emails.map((e) => e.toLowerCase()))].slice(0, 15).map(odataString).join(',');
-  if (list === '') return [];
+/** A user as the creation flow names them. */
+export interface UserInfo {
+  id: string;
+  displayName: string;
+  userPrincipalName?: string;
+}
+
+/** Users by email address or user principal name (at most 15), and the addresses no user has. */
+export async function findUsersByEmail(client: Client, emails: readonly string[]): Promise<{ users: UserInfo[]; missing: string[] }> {
+  const wanted = [...new Set(emails.map((e) => e.toLowerCase()))].slice(0, 15);
+  if (wanted.length === 0) return { users: [], missing: [] };
+  const list = wanted.map(odataString).join(',');
+  let found: User[];
   try {
-    const page = (await client.api('/users').filter(`mail in (${list}) or userPrincipalName in (${list})`)
-      .select(['id', 'displayName', 'mail', 'userPrincipalName']).get()) as { value: User[] };
-    return page.value;
+    found = ((await client.api('/users').filter(`mail in (${list}) or userPrincipalName in (${list})`)
+      .select(['id', 'displayName', 'mail', 'userPrincipalName']).get()) as { value: User[] }).value;
   } catch (error) {
     throw toAppError(error, 'directory', 'look up the reviewers');
   }
+  const has = (email: string): boolean => found.some((u) => [u.mail, u.userPrincipalName].some((v) => v?.toLowerCase() === email));
+  return {
+    users: found.map((u) => ({ id: u.id ?? '', displayName: u.displayName ?? '', ...(u.userPrincipalName ? { userPrincipalName: u.userPrincipalName } : {}) })),
+    missing: wanted.filter((email) => !has(email)),
+  };
 }
+
+/** What to tell the user about addresses no user has. */
+export const missingUsersText = (missing: readonly string[]): string =>
+  `No user in the directory has the address ${missing.join(', ').slice(0, 200)}.`;

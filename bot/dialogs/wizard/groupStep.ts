@@ -1,16 +1,11 @@
 import type { TurnContext } from 'botbuilder';
 import type { GroupRef } from '../../../reviews/settings';
-import { getGroup, searchGroups, type GroupInfo } from '../../graph/directory';
+import { getGroup, searchGroups } from '../../graph/directory';
 import type { SenderGraph } from '../../features/runner';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
 type Phase = 'ask' | 'pick';
 const MAX_CHOICES = 8;
-
-const toRef = (group: GroupInfo): GroupRef => ({
-  id: group.id, displayName: group.displayName, isDynamic: group.isDynamic,
-  isAssignableToRole: group.isAssignableToRole, isMicrosoft365: group.isMicrosoft365,
-});
 
 const label = (group: GroupRef): string =>
   `${group.displayName}${group.isDynamic ? ' (dynamic: auto-apply not supported)' : group.isAssignableToRole ? ' (role-assignable)' : ''}`;
@@ -53,12 +48,12 @@ export class GroupStep extends WizardStep<Phase> {
     }
     if (answer.toLowerCase() === 'this team') {
       if (data.context.teamGroupId === undefined) return { kind: 'retry', problem: '"This team" only works in a team channel. Type the group\'s name.' };
-      const group = toRef(await getGroup(await this.graphFor(turn), data.context.teamGroupId));
+      const group: GroupRef = await getGroup(await this.graphFor(turn), data.context.teamGroupId);
       return { kind: 'done', state: { ...data.state, group } };
     }
     const query = answer.replace(/^["“”']|["“”']$/g, '').trim();
     if (query.length < 2) return { kind: 'retry', problem: 'Type at least two letters of the group\'s name.' };
-    const found = (await searchGroups(await this.graphFor(turn), query, MAX_CHOICES)).map(toRef);
+    const found: GroupRef[] = await searchGroups(await this.graphFor(turn), query, MAX_CHOICES);
     if (found.length === 0) return { kind: 'retry', problem: `No group's name starts with "${query.slice(0, 60)}".` };
     const exact = found.filter((g) => g.displayName.toLowerCase() === query.toLowerCase());
     if (exact.length === 1 && exact[0]) return { kind: 'done', state: { ...data.state, group: exact[0] } };

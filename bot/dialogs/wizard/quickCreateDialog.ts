@@ -2,7 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { parseQuickCreate, type QuickCreateRequest } from '../../commands/quickCreate';
 import { sendConfirmation } from '../../creation/confirmation';
 import type { DraftStore } from '../../creation/drafts';
-import { findUsersByEmail, getGroup, searchGroups, type GroupInfo } from '../../graph/directory';
+import { findUsersByEmail, getGroup, missingUsersText, searchGroups } from '../../graph/directory';
 import type { SenderGraph } from '../../features/runner';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from '../dialogLib';
 import { settingsFromState } from './createReviewDialog';
@@ -17,10 +17,6 @@ export interface QuickCreateOptions {
   args: string;
   context: WizardContext;
 }
-
-const ref = (group: GroupInfo): WizardState['group'] => ({
-  id: group.id, displayName: group.displayName, isDynamic: group.isDynamic, isAssignableToRole: group.isAssignableToRole, isMicrosoft365: group.isMicrosoft365,
-});
 
 /**
  * Quick create (`review <target> …`): one line → settings → the same confirmation card as the wizard; it never
@@ -63,8 +59,8 @@ export class QuickCreateDialog extends ComponentDialog {
     Object.assign(inner.parent?.activeDialog?.state ?? {}, { quick: { state, context: options.context } });
     const target = parsed.request.target;
     if (target.kind !== 'group') return this.confirm(inner, state, options.context, client);
-    const matches = (await searchGroups(client, target.name, 8)).map(ref);
-    const exact = matches.filter((g) => g?.displayName.toLowerCase() === target.name.toLowerCase());
+    const matches = await searchGroups(client, target.name, 8);
+    const exact = matches.filter((g) => g.displayName.toLowerCase() === target.name.toLowerCase());
     const single = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
     if (single) return this.confirm(inner, { ...state, group: single }, options.context, client);
     if (matches.length === 0) {
@@ -109,14 +105,13 @@ export class QuickCreateDialog extends ComponentDialog {
     if (reviewers.kind === 'owners' || reviewers.kind === 'managers' || reviewers.kind === 'self') state.reviewers = { kind: reviewers.kind };
     if (reviewers.kind === 'me') state.reviewers = { kind: 'users', users: [context.requester] };
     if (reviewers.kind === 'emails') {
-      const found = await findUsersByEmail(client, reviewers.emails);
-      const missing = reviewers.emails.filter((e) => !found.some((u) => [u.mail, u.userPrincipalName].some((v) => v?.toLowerCase() === e.toLowerCase())));
-      if (missing.length > 0) return `No user in the directory has the address ${missing.join(', ').slice(0, 200)}.`;
-      state.reviewers = { kind: 'users', users: found.map((u) => ({ id: u.id ?? '', displayName: u.displayName ?? '', userPrincipalName: u.userPrincipalName ?? undefined })) };
+      const { users, missing } = await findUsersByEmail(client, reviewers.emails);
+      if (missing.length > 0) return missingUsersText(missing);
+      state.reviewers = { kind: 'users', users };
     }
     if (request.target.kind === 'thisTeam') {
       if (context.teamGroupId === undefined) return '`this team` only works in a team channel: there, the team\'s own group is reviewed. Here, name the group.';
-      state.group = ref(await getGroup(client, context.teamGroupId));
+      state.group = await getGroup(client, context.teamGroupId);
     }
     return state;
   }

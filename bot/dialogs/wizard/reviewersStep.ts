@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { ReviewerChoice, UserRef } from '../../../reviews/settings';
-import { findUsersByEmail } from '../../graph/directory';
+import { findUsersByEmail, missingUsersText } from '../../graph/directory';
 import type { SenderGraph } from '../../features/runner';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
@@ -74,11 +74,8 @@ export class ReviewersStep extends WizardStep<Phase> {
     if (invalid.length > 0) return `"${invalid[0]?.slice(0, 60) ?? ''}" is not an email address.`;
     if (emails.length === 0) return 'Type at least one email address.';
     if (emails.length > 15) return 'At most 15 people, please.';
-    const found = await findUsersByEmail(await this.graphFor(turn), emails);
-    const known = (email: string): boolean => found.some((u) => [u.mail, u.userPrincipalName].some((v) => v?.toLowerCase() === email.toLowerCase()));
-    const missing = emails.filter((email) => !known(email));
-    if (missing.length > 0) return `No user in the directory has the address ${missing.join(', ').slice(0, 200)}.`;
-    return found.map((u) => ({ id: u.id ?? '', displayName: u.displayName ?? '', userPrincipalName: u.userPrincipalName ?? undefined }));
+    const { users, missing } = await findUsersByEmail(await this.graphFor(turn), emails);
+    return missing.length > 0 ? missingUsersText(missing) : users;
   }
 
   protected override previousPhase(phase: Phase): Phase | undefined {
