@@ -102,7 +102,7 @@ test('malformed requests are refused and change nothing; the bot stays healthy',
   expect(strange.status).toBe(400);
   // Newer Teams clients report SSO failures; the bot logs them and answers 200 (botbuilder alone answers 501).
   expect((await teams.invoke(USERS.adele, 'signin/failure', { code: 'resourcematchfailed', message: 'x' })).status).toBe(200);
-  expect(bot.lines.some((line) => line.includes('resourcematchfailed'))).toBe(true);
+  await bot.waitForLine((line) => line.includes('resourcematchfailed'));
   const health = await fetch(`${bot.url}/healthz`);
   expect(health.status).toBe(200);
   expect(personalChatId(USERS.adele)).toBeTruthy();

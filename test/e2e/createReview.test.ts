@@ -152,5 +152,5 @@ test('with 30 % injected 429/503 faults, 20 confirmed creates make exactly 20 re
   expect(created).toBe(20);
   expect((await definitions()).length - before).toBe(20);
   // The run really lost create answers (503 after the write) and found those reviews instead of posting again.
-  expect(bot.lines.slice(logLines).filter((line) => line.includes('the review exists')).length).toBeGreaterThan(0);
+  await bot.waitForLine((line) => line.includes('the review exists'), { from: logLines });
 });

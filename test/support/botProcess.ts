@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +16,11 @@ export interface BotProcess {
   dataDir: string;
   /** Every line the process wrote (stdout and stderr), for assertions and the token scan. */
   lines: string[];
+  /**
+   * Resolves with the first line from index `from` on (already written or still to come) matching `predicate`:
+   * the bot's output reaches the test asynchronously, after the HTTP answer.
+   */
+  waitForLine(predicate: (line: string) => boolean, options?: { from?: number; timeoutMs?: number }): Promise<string>;
   /** The bot process's id (for RSS sampling in benchmarks). */
   pid?: number;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -38,17 +44,40 @@ export async function startBot(tenant: LocalTenant, options: { dataDir?: string;
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const newLine = new EventEmitter();
+  const record = (line: string): void => {
+    lines.push(line);
+    newLine.emit('line', line);
+  };
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', record);
+  // 'close', not 'exit': only then has everything the process wrote been read into `lines`.
+  const exited = new Promise<void>((done) => child.once('close', () => done()));
+  const waitForLine: BotProcess['waitForLine'] = (predicate, { from = 0, timeoutMs = 5000 } = {}) => {
+    const seen = lines.slice(from).find(predicate);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolveLine, reject) => {
+      const timer = setTimeout(() => {
+        newLine.off('line', check);
+        reject(new Error(`no matching bot log line within ${timeoutMs} ms`));
+      }, timeoutMs);
+      function check(line: string): void {
+        if (!predicate(line)) return;
+        clearTimeout(timer);
+        newLine.off('line', check);
+        resolveLine(line);
+      }
+      newLine.on('line', check);
+    });
+  };
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`bot did not start in 30 s:\n${lines.join('\n')}`)), 30_000);
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      lines.push(line);
+      record(line);
       try {
-        const record = JSON.parse(line) as { msg?: string; url?: string };
-        if (record.msg === 'listening' && record.url) {
+        const parsed = JSON.parse(line) as { msg?: string; url?: string };
+        if (parsed.msg === 'listening' && parsed.url) {
           clearTimeout(timer);
-          resolveUrl(record.url);
+          resolveUrl(parsed.url);
         }
       } catch {
         // Not a log record (a warning line): kept in `lines` for inspection.
@@ -60,7 +89,7 @@ export async function startBot(tenant: LocalTenant, options: { dataDir?: string;
     });
   });
   return {
-    url, messagesUrl: `${url}/api/messages`, dataDir, lines, pid: child.pid,
+    url, messagesUrl: `${url}/api/messages`, dataDir, lines, waitForLine, pid: child.pid,
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
