@@ -129,6 +129,13 @@ class Parser {
     return value;
   }
 
+  /** A number followed by its unit, plural or singular: `14 days`, `1 run`. */
+  private numberOf(unit: 'days' | 'runs'): number {
+    const value = this.number();
+    this.keyword([unit, unit.slice(0, -1)], [unit]);
+    return value;
+  }
+
   /** A real `YYYY-MM-DD` date. */
   private date(): string {
     const word = this.word([DATE]);
@@ -161,18 +168,14 @@ class Parser {
       case 'members': case 'guests':
         request.what = { kind: keyword };
         return;
-      case 'inactive': {
-        const days = this.number();
-        this.keyword(['days', 'day'], ['days']);
-        request.what = { kind: 'inactive', days };
+      case 'inactive':
+        request.what = { kind: 'inactive', days: this.numberOf('days') };
         return;
-      }
       case 'by':
         request.reviewers = this.reviewers();
         return;
       case 'for':
-        request.durationDays = this.number();
-        this.keyword(['days', 'day'], ['days']);
+        request.durationDays = this.numberOf('days');
         return;
       case 'starting':
         request.startDate = this.date();
@@ -180,12 +183,9 @@ class Parser {
       case 'ending':
         request.end = { kind: 'date', date: this.date() };
         return;
-      case 'after': {
-        const count = this.number();
-        this.keyword(['runs', 'run'], ['runs']);
-        request.end = { kind: 'count', count };
+      case 'after':
+        request.end = { kind: 'count', count: this.numberOf('runs') };
         return;
-      }
       case 'auto-apply': case 'autoapply':
         request.autoApply = true;
         return;

@@ -72,7 +72,8 @@ function decodePath(path: string): string {
   }
 }
 
-interface BatchItem {
+/** One request inside a `$batch` body. */
+export interface BatchItem {
   id: string;
   method: string;
   url: string;

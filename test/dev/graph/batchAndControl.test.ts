@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { BatchItem } from '../../../dev/graph/dispatch';
 import { SEEDED_REVIEWS } from '../../../dev/tenant/seed';
 import { GROUP, USER } from '../../../dev/tenant/tenant';
 import { control, graph, REVIEWS, startLocalTenant, userToken, type GraphResponse, type LocalTenant, graphPages } from '../../support/localTenant';
@@ -22,15 +23,6 @@ afterEach(async () => {
   await setFaults({});
 });
 
-interface BatchRequest {
-  id: string;
-  method: string;
-  url: string;
-  headers?: Record<string, string>;
-  body?: unknown;
-  dependsOn?: string[];
-}
-
 interface BatchResponse {
   id: string;
   status: number;
@@ -43,7 +35,7 @@ interface BatchResponse {
 const DAY = 86_400_000;
 const UNKNOWN_USER = '0f0f0f0f-0000-4000-8000-00000000dead';
 
-const batch = (token: string, requests: BatchRequest[]): Promise<GraphResponse> => graph(tenant, token, 'POST', '/$batch', { requests });
+const batch = (token: string, requests: BatchItem[]): Promise<GraphResponse> => graph(tenant, token, 'POST', '/$batch', { requests });
 
 /** The inner responses of a 200 batch answer, by id. */
 function byId(response: GraphResponse): Map<string, BatchResponse> {
@@ -144,7 +136,7 @@ describe('$batch', () => {
     expect(inner(responses, '4')).toMatchObject({ status: 200, body: { id: USER.megan } });
   });
 
-  test.each<[string, BatchRequest[]]>([
+  test.each<[string, BatchItem[]]>([
     ['21 requests', Array.from({ length: 21 }, (_, i) => ({ id: String(i + 1), method: 'GET', url: '/me' }))],
     ['duplicate ids', [{ id: '1', method: 'GET', url: '/me' }, { id: '1', method: 'GET', url: `/users/${USER.megan}` }]],
     ['an absolute url', [{ id: '1', method: 'GET', url: 'https://graph.microsoft.com/v1.0/me' }]],
