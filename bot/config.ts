@@ -10,8 +10,22 @@ const LOCAL = {
   authorityHost: 'https://login.contoso.local',
 } as const;
 
+/**
+ * With an app id, Graph and Entra ID are reached only at Microsoft's own hosts: the global service and the
+ * national clouds (learn.microsoft.com/graph/deployments; msal's built-in cloud metadata for the China alias).
+ */
+export const GRAPH_HOSTS: readonly string[] = ['graph.microsoft.com', 'graph.microsoft.us', 'dod-graph.microsoft.us', 'microsoftgraph.chinacloudapi.cn'];
+export const LOGIN_HOSTS: readonly string[] = ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'];
+/**
+ * Keys that once let tests replace Bot Framework's trust root (whoever serves it could send activities as any
+ * user). No longer read: refused wherever they appear, never silently ignored. Tests use test/support/productionModeBot.ts.
+ */
+const RETIRED_TRUST_ROOT_KEYS = ['BOT_OPENID_METADATA_URL', 'BOT_TOKEN_ISSUER'] as const;
+/** The local tenant's own keys: with an app id they would point sign-in at something that is not Entra ID. */
+const LOCAL_TENANT_KEYS = ['LOCAL_SSO_TOKEN_URL', 'AAD_METADATA_URL'] as const;
+
 const optional = z.string().trim().optional().transform((v) => (v === '' ? undefined : v));
-const url = z.string().trim().url();
+const url = z.string().trim().url().refine((v) => httpUrl(v) !== undefined, 'must be an http:// or https:// URL');
 
 const Schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -37,8 +51,6 @@ const Schema = z.object({
   LOCAL_DATA_DIR: z.string().default('.local'),
   LOCAL_IDP_PORT: z.coerce.number().int().default(3981),
   LOCAL_GRAPH_PORT: z.coerce.number().int().default(3982),
-  BOT_OPENID_METADATA_URL: optional.pipe(url.optional()),
-  BOT_TOKEN_ISSUER: optional,
 });
 
 /** Every environment key the bot reads (documented one by one in .env.sample). */
@@ -46,14 +58,12 @@ export const CONFIG_KEYS: readonly string[] = Object.keys(Schema.shape);
 
 export interface AppConfig {
   port: number;
-  /** Listen address: loopback in local mode, all interfaces otherwise (containers). */
+  /** Listen address: loopback in local mode (nothing else is allowed there), all interfaces otherwise (containers). */
   host: string;
   logLevel: string;
   /** No Teams app id: Bot Framework authentication off, local tenant defaults. */
   localMode: boolean;
-  bot: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string;
-    /** Test-only overrides of where channel tokens come from (a local issuer instead of Bot Framework's). */
-    openIdMetadataUrl: string | undefined; tokenIssuer: string | undefined };
+  bot: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string };
   /** The Entra app the bot exchanges tokens as (on-behalf-of and client credentials). */
   aad: { clientId: string; clientSecret: string; tenantId: string; authority: string; metadataUrl: string | undefined };
   sso: { mode: 'teams' | 'local'; appIdUri: string; connectionName: string; localTokenUrl: string };
@@ -63,16 +73,22 @@ export interface AppConfig {
 }
 
 /**
- * Reads and validates every setting once (the only reader of process.env). Names every missing or invalid
- * key in a single error. Without MicrosoftAppId the bot runs in local mode against the local tenant.
+ * Reads and validates every setting once (the only reader of process.env). Names every missing, invalid or
+ * refused key in a single error. Without MicrosoftAppId the bot runs in local mode against the local tenant,
+ * on loopback only; with it, only Microsoft's hosts over https (see {@link productionProblems}).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
   // An empty value (KEY= in .env) means "not set", so the default applies.
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const given = Object.fromEntries(Object.entries(env).flatMap(([key, value]) => (value === undefined || value.trim() === '' ? [] : [[key, value.trim()]])));
   const parsed = Schema.safeParse(given);
-  const invalid = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const invalid = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...RETIRED_TRUST_ROOT_KEYS.filter((key) => given[key] !== undefined)
+      .map((key) => `${key}: a test-only trust root, no longer read (it would decide who may send activities as any user); remove it`),
+    ...(given.MicrosoftAppId === undefined ? localProblems(given) : productionProblems(given)),
+  ];
   const missing = missingKeys(given);
-  if (!parsed.success || missing.length > 0) {
+  if (!parsed.success || missing.length > 0 || invalid.length > 0) {
     const parts = [missing.length > 0 ? `Missing configuration: ${missing.join(', ')}` : '', invalid.length > 0 ? `Invalid configuration: ${invalid.join('; ')}` : ''];
     throw new AppError('ConfigInvalid', parts.filter(Boolean).join('. '));
   }
@@ -82,14 +98,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
   const clientSecret = e.AAD_CLIENT_SECRET ?? e.MicrosoftAppPassword ?? LOCAL.clientSecret;
   const tenantId = e.AAD_TENANT_ID ?? e.MicrosoftAppTenantId ?? LOCAL.tenantId;
   const local = (port: number, path: string): string => `http://127.0.0.1:${port}${path}`;
-  const authorityHost = (e.AAD_AUTHORITY_HOST ?? (localMode ? LOCAL.authorityHost : 'https://login.microsoftonline.com')).replace(/\/$/, '');
+  // With an app id both were checked to be bare https origins of Microsoft's hosts: keep the normalised origin.
+  const origin = (value: string | undefined): string | undefined => (value === undefined ? undefined : localMode ? value.replace(/\/$/, '') : new URL(value).origin);
+  const authorityHost = origin(e.AAD_AUTHORITY_HOST) ?? (localMode ? LOCAL.authorityHost : 'https://login.microsoftonline.com');
+  const publicBase = e.PUBLIC_BASE_URL === undefined ? undefined : new URL(e.PUBLIC_BASE_URL);
   const config: AppConfig = {
     port: e.PORT,
     host: e.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
     logLevel: e.LOG_LEVEL,
     localMode,
-    bot: { appId: e.MicrosoftAppId ?? '', appPassword: e.MicrosoftAppPassword, tenantId: e.MicrosoftAppTenantId, appType: e.MicrosoftAppType,
-      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL, tokenIssuer: e.BOT_TOKEN_ISSUER },
+    bot: { appId: e.MicrosoftAppId ?? '', appPassword: e.MicrosoftAppPassword, tenantId: e.MicrosoftAppTenantId, appType: e.MicrosoftAppType },
     aad: {
       clientId, clientSecret, tenantId, authority: `${authorityHost}/${tenantId}`,
       metadataUrl: e.AAD_METADATA_URL ?? (localMode ? local(e.LOCAL_IDP_PORT, '/.well-known/openid-configuration') : undefined),
@@ -100,8 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       connectionName: e.SSO_CONNECTION_NAME,
       localTokenUrl: e.LOCAL_SSO_TOKEN_URL ?? local(e.LOCAL_IDP_PORT, '/dev/sso-token'),
     },
-    graphBaseUrl: (e.GRAPH_BASE_URL ?? (localMode ? local(e.LOCAL_GRAPH_PORT, '') : 'https://graph.microsoft.com')).replace(/\/$/, ''),
-    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
+    graphBaseUrl: origin(e.GRAPH_BASE_URL) ?? (localMode ? local(e.LOCAL_GRAPH_PORT, '') : 'https://graph.microsoft.com'),
+    // Only the local default can be absent here: with an app id PUBLIC_BASE_URL is required.
+    publicBaseUrl: publicBase ? `${publicBase.origin}${publicBase.pathname}`.replace(/\/$/, '') : `http://127.0.0.1:${e.PORT}`,
     storage: e.STORAGE_CONNECTION_STRING
       ? { kind: 'blob', connectionString: e.STORAGE_CONNECTION_STRING, container: e.STORAGE_CONTAINER }
       : { kind: 'sqlite', file: resolve(e.LOCAL_DATA_DIR, 'bot', 'state.sqlite') },
@@ -109,15 +128,63 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
   return deepFreeze(config);
 }
 
+type Given = Record<string, string | undefined>;
+
 /** Keys a real-tenant configuration cannot do without (checked on the raw values, so they are reported with invalid ones). */
-function missingKeys(given: Record<string, string | undefined>): string[] {
+function missingKeys(given: Given): string[] {
   if (given.MicrosoftAppId === undefined) return [];
   const missing: string[] = [];
   if (given.AAD_CLIENT_SECRET === undefined && given.MicrosoftAppPassword === undefined) missing.push('AAD_CLIENT_SECRET (or MicrosoftAppPassword)');
   if (given.AAD_TENANT_ID === undefined && given.MicrosoftAppTenantId === undefined) missing.push('AAD_TENANT_ID (or MicrosoftAppTenantId)');
   // Bot Framework's own channel authentication needs the password even when Entra calls use another secret.
   if (given.MicrosoftAppPassword === undefined && given.MicrosoftAppType !== 'UserAssignedMSI') missing.push('MicrosoftAppPassword');
+  // The sign-in pages' links: a loopback default would send real users nowhere.
+  if (given.PUBLIC_BASE_URL === undefined) missing.push('PUBLIC_BASE_URL');
   return missing;
+}
+
+/** The URL if `value` is an http(s) URL, else undefined (the schema reports it). */
+function httpUrl(value: string): URL | undefined {
+  try {
+    const parsed = new URL(value);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Local mode has no Bot Framework authentication, so anyone who can reach it is "any user": loopback only. */
+function localProblems(given: Given): string[] {
+  const host = given.HOST?.toLowerCase();
+  if (host === undefined || host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)) return [];
+  return ['HOST: local mode (no MicrosoftAppId) serves only this machine, so it listens on loopback only (127.0.0.1, ::1 or localhost); ' +
+    'set MicrosoftAppId to run for real'];
+}
+
+/**
+ * With an app id the bot faces real users: none of the local tenant's keys, https only, Graph and Entra ID at
+ * Microsoft's hosts only. Checked on the raw values; values are never echoed (a URL may carry credentials).
+ */
+function productionProblems(given: Given): string[] {
+  const problems: string[] = [];
+  if (given.SSO_MODE === 'local') problems.push('SSO_MODE: "local" is the local tenant\'s sign-in; with MicrosoftAppId use teams (or leave it empty)');
+  for (const key of LOCAL_TENANT_KEYS) {
+    if (given[key] !== undefined) problems.push(`${key}: points at the local tenant; not allowed with MicrosoftAppId (leave it empty)`);
+  }
+  for (const [key, hosts] of [['GRAPH_BASE_URL', GRAPH_HOSTS], ['AAD_AUTHORITY_HOST', LOGIN_HOSTS]] as const) {
+    const value = given[key] === undefined ? undefined : httpUrl(given[key]);
+    if (value === undefined) continue; // unset (the default is Microsoft's) or not a URL (reported by the schema)
+    // No port, credentials, path, query or fragment: serialised, the URL is exactly its host's https root.
+    const bare = value.href === `https://${value.hostname}/`;
+    if (!bare || !hosts.includes(value.hostname)) {
+      problems.push(`${key}: with MicrosoftAppId it must be https://<host> and nothing more, <host> one of ${hosts.join(', ')}`);
+    }
+  }
+  const base = given.PUBLIC_BASE_URL === undefined ? undefined : httpUrl(given.PUBLIC_BASE_URL);
+  if (base && (base.protocol !== 'https:' || base.href !== `${base.origin}${base.pathname}`)) {
+    problems.push('PUBLIC_BASE_URL: with MicrosoftAppId it must be the bot\'s public https:// address, without credentials, query or fragment');
+  }
+  return problems;
 }
 
 const deepFreeze = <T extends object>(value: T): Readonly<T> => {

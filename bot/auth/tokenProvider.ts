@@ -6,9 +6,17 @@ import { AppError, isAppError } from '../errors';
 import type { Logger } from '../logger';
 
 /** The delegated Graph permissions the bot asks for on behalf of users (granted in the app registration). */
-export const GRAPH_DELEGATED_SCOPES = ['AccessReview.ReadWrite.All', 'Group.Read.All', 'User.ReadBasic.All', 'User.Read']
-  .map((scope) => `https://graph.microsoft.com/${scope}`);
-const GRAPH_APP_SCOPES = ['https://graph.microsoft.com/.default'];
+const DELEGATED_PERMISSIONS = ['AccessReview.ReadWrite.All', 'Group.Read.All', 'User.ReadBasic.All', 'User.Read'];
+
+/**
+ * Graph scopes for the configured cloud: a national cloud's tokens are for its own Graph host
+ * (https://graph.microsoft.us/…), so the scopes name that host. The local tenant issues tokens for the
+ * global host's scopes, whatever port the emulator listens on.
+ */
+export function graphScopes(config: Pick<AppConfig, 'localMode' | 'graphBaseUrl'>): { delegated: string[]; app: string[] } {
+  const resource = config.localMode ? 'https://graph.microsoft.com' : new URL(config.graphBaseUrl).origin;
+  return { delegated: DELEGATED_PERMISSIONS.map((permission) => `${resource}/${permission}`), app: [`${resource}/.default`] };
+}
 
 /** Who a token belongs to, from the on-behalf-of result (never the token itself). */
 export interface SignedInUser {
@@ -47,6 +55,7 @@ export async function hasUserToken(tokens: Pick<TokenProvider, 'userToken'>, use
 export class MsalTokenProvider implements TokenProvider {
   private constructor(
     private readonly cca: ConfidentialClientApplication,
+    private readonly scopes: { delegated: string[]; app: string[] },
     private readonly tenantId: string,
     private readonly log: Logger,
     /** Where the consent pages send users (from the metadata in local mode, else the authority's). */
@@ -65,7 +74,7 @@ export class MsalTokenProvider implements TokenProvider {
       auth.knownAuthorities = [new URL(config.aad.authority).host];
       authorizeEndpoint = (JSON.parse(auth.authorityMetadata) as { authorization_endpoint?: string }).authorization_endpoint ?? authorizeEndpoint;
     }
-    return new MsalTokenProvider(new ConfidentialClientApplication({ auth }), config.aad.tenantId, log, authorizeEndpoint);
+    return new MsalTokenProvider(new ConfidentialClientApplication({ auth }), graphScopes(config), config.aad.tenantId, log, authorizeEndpoint);
   }
 
   private homeAccountId(userId: string): string {
@@ -75,7 +84,7 @@ export class MsalTokenProvider implements TokenProvider {
   async exchange(ssoToken: string): Promise<SignedInUser> {
     let result: AuthenticationResult | null;
     try {
-      result = await this.cca.acquireTokenOnBehalfOf({ oboAssertion: ssoToken, scopes: GRAPH_DELEGATED_SCOPES });
+      result = await this.cca.acquireTokenOnBehalfOf({ oboAssertion: ssoToken, scopes: this.scopes.delegated });
     } catch (error) {
       if (error instanceof InteractionRequiredAuthError && error.subError === 'consent_required') {
         throw new AppError('ConsentRequired', 'You need to consent before I can act as you.', { cause: error });
@@ -92,7 +101,7 @@ export class MsalTokenProvider implements TokenProvider {
     const account = await cache.getAccountByHomeId(this.homeAccountId(userId));
     if (!account) throw new AppError('SignInRequired', 'Please sign in.');
     try {
-      const result = await this.cca.acquireTokenSilent({ account, scopes: GRAPH_DELEGATED_SCOPES });
+      const result = await this.cca.acquireTokenSilent({ account, scopes: this.scopes.delegated });
       return result.accessToken;
     } catch (error) {
       // Expired OBO tokens have no refresh path without a new SSO token: ask Teams for one again.
@@ -102,7 +111,7 @@ export class MsalTokenProvider implements TokenProvider {
   }
 
   async appToken(): Promise<string> {
-    const result = await this.cca.acquireTokenByClientCredential({ scopes: GRAPH_APP_SCOPES });
+    const result = await this.cca.acquireTokenByClientCredential({ scopes: this.scopes.app });
     if (!result) throw new AppError('Internal', 'The bot could not get its own token.');
     return result.accessToken;
   }

@@ -68,11 +68,13 @@ describe('local mode (no MicrosoftAppId)', () => {
 describe('explicit values beat the defaults', () => {
   const cases: [Env, (config: Readonly<AppConfig>) => unknown, unknown][] = [
     [{ PORT: '4000' }, (c) => [c.port, c.publicBaseUrl], [4000, 'http://127.0.0.1:4000']],
-    [{ HOST: '0.0.0.0' }, (c) => c.host, '0.0.0.0'],
+    // Local mode listens on loopback only (any other address is refused: test/security/productionConfig.test.ts).
+    [{ HOST: '::1' }, (c) => c.host, '::1'],
     [{ LOG_LEVEL: 'debug' }, (c) => c.logLevel, 'debug'],
     [{ AAD_CLIENT_ID: 'client-x' }, (c) => [c.aad.clientId, c.sso.appIdUri], ['client-x', 'api://botid-client-x']],
     [{ AAD_CLIENT_SECRET: 'secret-x' }, (c) => c.aad.clientSecret, 'secret-x'],
     [{ AAD_TENANT_ID: 'tenant-x' }, (c) => [c.aad.tenantId, c.aad.authority], ['tenant-x', 'https://login.contoso.local/tenant-x']],
+    // Local mode only: with an app id the authority and Graph hosts come from Microsoft's allowlist (see below).
     [{ AAD_AUTHORITY_HOST: 'https://login.example.test/' }, (c) => c.aad.authority, `https://login.example.test/${LOCAL_TENANT}`],
     [{ AAD_METADATA_URL: 'https://idp.example.test/meta' }, (c) => c.aad.metadataUrl, 'https://idp.example.test/meta'],
     [{ SSO_MODE: 'teams' }, (c) => c.sso.mode, 'teams'],
@@ -89,8 +91,6 @@ describe('explicit values beat the defaults', () => {
     [{ LOCAL_IDP_PORT: '5001' }, (c) => [c.aad.metadataUrl, c.sso.localTokenUrl],
       ['http://127.0.0.1:5001/.well-known/openid-configuration', 'http://127.0.0.1:5001/dev/sso-token']],
     [{ LOCAL_GRAPH_PORT: '5002' }, (c) => c.graphBaseUrl, 'http://127.0.0.1:5002'],
-    [{ BOT_OPENID_METADATA_URL: 'http://127.0.0.1:7/meta' }, (c) => c.bot.openIdMetadataUrl, 'http://127.0.0.1:7/meta'],
-    [{ BOT_TOKEN_ISSUER: 'https://issuer.example.test' }, (c) => c.bot.tokenIssuer, 'https://issuer.example.test'],
   ];
   test.each(cases)('%j', (env, pick, expected) => {
     expect(pick(loadConfig(env))).toEqual(expected);
@@ -98,7 +98,7 @@ describe('explicit values beat the defaults', () => {
 });
 
 describe('production (MicrosoftAppId set)', () => {
-  const complete: Env = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'app-password', MicrosoftAppTenantId: TENANT };
+  const complete: Env = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'app-password', MicrosoftAppTenantId: TENANT, PUBLIC_BASE_URL: 'https://bot.example.test' };
 
   test('Bot Framework values feed the Entra app, with public-cloud defaults', () => {
     const config = loadConfig(complete);
@@ -111,6 +111,18 @@ describe('production (MicrosoftAppId set)', () => {
     });
     expect(config.sso.mode).toBe('teams');
     expect(config.graphBaseUrl).toBe('https://graph.microsoft.com');
+    expect(config.publicBaseUrl).toBe('https://bot.example.test');
+  });
+
+  test.each<[Env, (config: Readonly<AppConfig>) => unknown, unknown]>([
+    [{ HOST: '0.0.0.0' }, (c) => c.host, '0.0.0.0'],
+    [{ HOST: '10.1.2.3' }, (c) => c.host, '10.1.2.3'],
+    [{ AAD_AUTHORITY_HOST: 'https://login.microsoftonline.us/' }, (c) => c.aad.authority, `https://login.microsoftonline.us/${TENANT}`],
+    [{ GRAPH_BASE_URL: 'https://graph.microsoft.us/' }, (c) => c.graphBaseUrl, 'https://graph.microsoft.us'],
+    [{ PUBLIC_BASE_URL: 'https://bot.example.test/teams/' }, (c) => c.publicBaseUrl, 'https://bot.example.test/teams'],
+    [{ SSO_MODE: 'teams' }, (c) => c.sso.mode, 'teams'],
+  ])('explicit %j beats the default', (env, pick, expected) => {
+    expect(pick(loadConfig({ ...complete, ...env }))).toEqual(expected);
   });
 
   test('without password and tenant: ONE ConfigInvalid error naming every missing key', () => {
@@ -118,17 +130,17 @@ describe('production (MicrosoftAppId set)', () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error.code).toBe('ConfigInvalid');
     expect(missingKeys(error).sort()).toEqual([
-      'AAD_CLIENT_SECRET (or MicrosoftAppPassword)', 'AAD_TENANT_ID (or MicrosoftAppTenantId)', 'MicrosoftAppPassword',
+      'AAD_CLIENT_SECRET (or MicrosoftAppPassword)', 'AAD_TENANT_ID (or MicrosoftAppTenantId)', 'MicrosoftAppPassword', 'PUBLIC_BASE_URL',
     ]);
   });
 
   test('an Entra secret of its own does not replace the Bot Framework password', () => {
-    const error = configError({ MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT, AAD_CLIENT_SECRET: 'aad-secret' });
+    const error = configError({ MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT, AAD_CLIENT_SECRET: 'aad-secret', PUBLIC_BASE_URL: 'https://bot.example.test' });
     expect(missingKeys(error)).toEqual(['MicrosoftAppPassword']);
   });
 
   test('UserAssignedMSI needs no MicrosoftAppPassword (the Entra app still needs its secret)', () => {
-    const msi: Env = { MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT };
+    const msi: Env = { MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, PUBLIC_BASE_URL: 'https://bot.example.test' };
     const config = loadConfig({ ...msi, AAD_CLIENT_ID: 'sso-app', AAD_CLIENT_SECRET: 'aad-secret' });
     expect(config.bot).toMatchObject({ appType: 'UserAssignedMSI', appPassword: undefined });
     expect(config.aad).toMatchObject({ clientId: 'sso-app', clientSecret: 'aad-secret' });
@@ -154,7 +166,7 @@ describe('invalid values', () => {
   test('invalid and missing keys are named together, so one restart fixes everything', () => {
     const error = configError({ PORT: 'abc', MicrosoftAppId: APP_ID });
     expect(error.code).toBe('ConfigInvalid');
-    for (const key of ['PORT', 'MicrosoftAppPassword', 'MicrosoftAppTenantId']) expect(error.message).toContain(key);
+    for (const key of ['PORT', 'MicrosoftAppPassword', 'MicrosoftAppTenantId', 'PUBLIC_BASE_URL']) expect(error.message).toContain(key);
   });
 });
 
@@ -169,8 +181,8 @@ describe('redactedSummary', () => {
   test.each<[string, Env]>([
     ['local mode', {}],
     ['local mode with secrets', secrets],
-    ['production, secrets of their own', { MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT, ...secrets }],
-    ['production, client secret from the app password', { MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT,
+    ['production, secrets of their own', { MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT, PUBLIC_BASE_URL: 'https://bot.example.test', ...secrets }],
+    ['production, client secret from the app password', { MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT, PUBLIC_BASE_URL: 'https://bot.example.test',
       MicrosoftAppPassword: secrets.MicrosoftAppPassword, STORAGE_CONNECTION_STRING: secrets.STORAGE_CONNECTION_STRING }],
   ])('%s: no secret in the summary', (_name, env) => {
     const text = JSON.stringify(redactedSummary(loadConfig(env)));
@@ -178,12 +190,12 @@ describe('redactedSummary', () => {
   });
 
   test('keeps the non-secret fields', () => {
-    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT, STORAGE_CONTAINER: 'box', ...secrets });
+    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT, PUBLIC_BASE_URL: 'https://bot.example.test', STORAGE_CONTAINER: 'box', ...secrets });
     expect(redactedSummary(config)).toMatchObject({
       port: 3978, host: '0.0.0.0', localMode: false, botAppId: APP_ID, botAppType: 'SingleTenant',
       aad: { clientId: APP_ID, tenantId: TENANT, authority: `https://login.microsoftonline.com/${TENANT}` },
       sso: { mode: 'teams', connectionName: 'GraphSso' },
-      graphBaseUrl: 'https://graph.microsoft.com', publicBaseUrl: 'http://127.0.0.1:3978',
+      graphBaseUrl: 'https://graph.microsoft.com', publicBaseUrl: 'https://bot.example.test',
       storage: { kind: 'blob', container: 'box' },
     });
   });

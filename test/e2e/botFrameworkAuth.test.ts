@@ -2,13 +2,14 @@ import jwt from 'jsonwebtoken';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { BOT_APP_ID, TENANT_ID } from '../../dev/tenant/tenant';
-import { startBot, type BotProcess } from '../support/botProcess';
+import { startProductionBot, type BotProcess } from '../support/botProcess';
 import { ssoToken, startLocalTenant, type LocalTenant } from '../support/localTenant';
 import { TeamsClient, USERS } from '../support/teamsClient';
 
 /**
  * With an app id configured, Bot Framework authentication is on: an activity without a valid channel token
- * is refused with 401 before any bot logic runs (nothing is sent, nothing is stored).
+ * is refused with 401 before any bot logic runs (nothing is sent, nothing is stored). The bot runs with the
+ * production configuration (no local-tenant key is allowed there).
  */
 let tenant: LocalTenant;
 let bot: BotProcess;
@@ -17,14 +18,10 @@ let token = 'none';
 
 beforeAll(async () => {
   tenant = await startLocalTenant();
-  // Channel tokens are checked against a local OpenID configuration (the test's network is 127.0.0.1 only):
+  // The production bot (app id, production configuration rules) through its test entry, whose only change is
+  // that channel tokens are checked against the local identity provider (the test's network is 127.0.0.1 only):
   // Bot Framework's own metadata would be fetched from login.botframework.com.
-  bot = await startBot(tenant, {
-    env: {
-      MicrosoftAppId: BOT_APP_ID, MicrosoftAppPassword: 'local-bot-secret', MicrosoftAppTenantId: TENANT_ID, HOST: '127.0.0.1', LOG_LEVEL: 'debug',
-      BOT_OPENID_METADATA_URL: `${tenant.idp}/.well-known/openid-configuration`, BOT_TOKEN_ISSUER: 'https://api.botframework.com',
-    },
-  });
+  bot = await startProductionBot(tenant);
   teams = await TeamsClient.start({ botUrl: bot.messagesUrl, tenantId: TENANT_ID, botId: BOT_APP_ID, channelToken: () => Promise.resolve(token) });
 });
 afterAll(async () => {
@@ -61,4 +58,12 @@ test('nothing reached the connector, no turn ran and no state was written', () =
   } finally {
     db.close();
   }
+});
+
+test('the bot ran with the production configuration: app id, Teams SSO, Microsoft hosts, no local tenant', () => {
+  const line = bot.lines.find((text) => text.includes('"msg":"starting"')) ?? '{}';
+  expect((JSON.parse(line) as { config?: unknown }).config).toMatchObject({
+    localMode: false, botAppId: BOT_APP_ID, sso: { mode: 'teams' }, graphBaseUrl: 'https://graph.microsoft.com',
+    aad: { authority: `https://login.microsoftonline.com/${TENANT_ID}` }, publicBaseUrl: 'https://bot.contoso.example',
+  });
 });

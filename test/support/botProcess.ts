@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BOT_NODE_FLAGS } from '../../dev/botRuntime';
+import { BOT_APP_ID, BOT_APP_SECRET, TENANT_ID } from '../../dev/tenant/tenant';
 import type { LocalTenant } from './localTenant';
 
 const ROOT = resolve(__dirname, '..', '..');
+const BOT_ENTRY = join(ROOT, 'bot', 'index.ts');
+const PRODUCTION_MODE_ENTRY = join(ROOT, 'test', 'support', 'productionModeBot.ts');
 
-/** The real bot (`bot/index.ts`) in its own process, configured against a local tenant. */
+/** The real bot in its own process: `bot/index.ts` against a local tenant, or the production-mode test entry. */
 export interface BotProcess {
   url: string;
   messagesUrl: string;
@@ -28,19 +31,38 @@ export interface BotProcess {
 
 /**
  * Starts the bot on a free port with its own data directory (or `dataDir`, to restart on the same state),
- * pointed at `tenant`. `env` overrides any setting (SSO_MODE, MicrosoftAppId, …).
+ * pointed at `tenant` in local mode. `env` overrides any setting (SSO_MODE, LOG_LEVEL, …). For a bot with an
+ * app id use {@link startProductionBot}: the production rules refuse these local-tenant keys.
  */
-export async function startBot(tenant: LocalTenant, options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<BotProcess> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bot-'));
-  const child: ChildProcess = spawn(process.execPath, [...BOT_NODE_FLAGS, '--import', 'tsx', join(ROOT, 'bot', 'index.ts')], {
+export function startBot(tenant: LocalTenant, options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<BotProcess> {
+  return spawnBot(BOT_ENTRY, {
+    SSO_MODE: 'teams', GRAPH_BASE_URL: tenant.graph, AAD_METADATA_URL: `${tenant.idp}/.well-known/openid-configuration`,
+    LOCAL_SSO_TOKEN_URL: `${tenant.idp}/dev/sso-token`,
+    ...options.env,
+  }, options.dataDir);
+}
+
+/**
+ * Starts the bot in production mode (an app id: Bot Framework authentication on, the production configuration
+ * rules) through the test entry test/support/productionModeBot.ts, whose only difference from bot/index.ts is
+ * that channel tokens are checked against `tenant`'s identity provider (TEST_BOT_* keys, read by that entry
+ * alone). The environment is clean: no local-tenant key, Graph and Entra ID left at Microsoft's hosts (never
+ * contacted: msal fetches nothing until a token is needed, and a refused activity needs none).
+ */
+export function startProductionBot(tenant: LocalTenant, options: { env?: Record<string, string>; dataDir?: string } = {}): Promise<BotProcess> {
+  return spawnBot(PRODUCTION_MODE_ENTRY, {
+    MicrosoftAppId: BOT_APP_ID, MicrosoftAppPassword: BOT_APP_SECRET, MicrosoftAppTenantId: TENANT_ID,
+    HOST: '127.0.0.1', PUBLIC_BASE_URL: 'https://bot.contoso.example', LOG_LEVEL: 'debug',
+    TEST_BOT_OPENID_METADATA_URL: `${tenant.idp}/.well-known/openid-configuration`, TEST_BOT_TOKEN_ISSUER: 'https://api.botframework.com',
+    ...options.env,
+  }, options.dataDir);
+}
+
+/** Spawns `entry` with only PATH, HOME and the given settings in its environment (nothing leaks from the test's). */
+async function spawnBot(entry: string, env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'bot-'))): Promise<BotProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...BOT_NODE_FLAGS, '--import', 'tsx', entry], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '--no-deprecation',
-      PORT: '0', LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'info', SSO_MODE: 'teams',
-      GRAPH_BASE_URL: tenant.graph, AAD_METADATA_URL: `${tenant.idp}/.well-known/openid-configuration`,
-      LOCAL_SSO_TOKEN_URL: `${tenant.idp}/dev/sso-token`,
-      ...options.env,
-    },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '--no-deprecation', PORT: '0', LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

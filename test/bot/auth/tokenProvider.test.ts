@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { MsalTokenProvider } from '../../../bot/auth/tokenProvider';
+import { graphScopes, MsalTokenProvider } from '../../../bot/auth/tokenProvider';
 import { loadConfig } from '../../../bot/config';
 import { isAppError } from '../../../bot/errors';
 import { createLogger } from '../../../bot/logger';
@@ -54,4 +54,20 @@ test('the app token carries the bot application permissions and no user', async 
   const claims = jwt.decode(await provider.appToken()) as jwt.JwtPayload;
   expect(claims.idtyp).toBe('app');
   expect(claims.oid).not.toBe(USER.adele);
+});
+
+test.each([
+  ['the global cloud', 'https://graph.microsoft.com', 'https://graph.microsoft.com'],
+  ['US Government L4', 'https://graph.microsoft.us', 'https://graph.microsoft.us'],
+  ['US Government L5 (DoD)', 'https://dod-graph.microsoft.us', 'https://dod-graph.microsoft.us'],
+  ['21Vianet', 'https://microsoftgraph.chinacloudapi.cn', 'https://microsoftgraph.chinacloudapi.cn'],
+])('with an app id in %s, tokens are asked for that cloud\'s Graph', (_cloud, graphBaseUrl, resource) => {
+  const config = loadConfig({ MicrosoftAppId: USER.adele, MicrosoftAppPassword: 'x', MicrosoftAppTenantId: USER.megan, PUBLIC_BASE_URL: 'https://bot.contoso.example', GRAPH_BASE_URL: graphBaseUrl });
+  const scopes = graphScopes(config);
+  expect(scopes.app).toEqual([`${resource}/.default`]);
+  expect(scopes.delegated).toEqual(['AccessReview.ReadWrite.All', 'Group.Read.All', 'User.ReadBasic.All', 'User.Read'].map((p) => `${resource}/${p}`));
+});
+
+test('in local mode the emulator is asked with the global scopes, whatever its port', () => {
+  expect(graphScopes(loadConfig({ GRAPH_BASE_URL: 'http://127.0.0.1:4982' })).app).toEqual(['https://graph.microsoft.com/.default']);
 });
