@@ -1,37 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import {
   ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory,
-  INVOKE_RESPONSE_KEY, type ConversationState, type TurnContext,
+  INVOKE_RESPONSE_KEY, type BotState, type TurnContext,
 } from 'botbuilder';
 import type { AppConfig } from './config';
 import { isAppError } from './errors';
 import type { Logger } from './logger';
 
 /**
+ * Where channel tokens are checked instead of Bot Framework's own OpenID configuration. Never from configuration:
+ * only a test entry point (test/support/productionModeBot.ts, not part of the build) passes one, so the tests
+ * can sign channel tokens on 127.0.0.1.
+ */
+export interface ChannelAuthOverride {
+  openIdMetadataUrl: string;
+  tokenIssuer: string;
+}
+
+/**
  * CloudAdapter with Bot Framework authentication from configuration: every inbound activity's JWT is
  * validated when an app id is configured; with none (local mode) authentication is off, as for the Playground.
  */
-export function createAdapter(config: AppConfig, conversationState: ConversationState, log: Logger): CloudAdapter {
+export function createAdapter(config: AppConfig, dialogStates: BotState, log: Logger, channelAuth?: ChannelAuthOverride): CloudAdapter {
   const settings = {
     MicrosoftAppId: config.bot.appId,
     MicrosoftAppPassword: config.bot.appPassword ?? '',
     // Without an app id authentication is off; SingleTenant would insist on one.
     MicrosoftAppType: config.bot.appId === '' ? 'MultiTenant' : config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
-    ...(config.bot.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl } : {}),
-    ...(config.bot.tokenIssuer ? { ToBotFromChannelTokenIssuer: config.bot.tokenIssuer } : {}),
+    ...(channelAuth ? { ToBotFromChannelOpenIdMetadataUrl: channelAuth.openIdMetadataUrl, ToBotFromChannelTokenIssuer: channelAuth.tokenIssuer } : {}),
   };
   const credentials = new ConfigurationServiceClientCredentialFactory(settings);
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings, credentials));
-  adapter.onTurnError = turnErrorHandler(conversationState, log);
+  adapter.onTurnError = turnErrorHandler(dialogStates, log);
   return adapter;
 }
 
 /**
  * The last-resort handler: logs the error code and the activity's ids (never its text or value), apologises
- * with a correlation id (500 for an invoke), and deletes the conversation state so a broken dialog cannot stick.
+ * with a correlation id (500 for an invoke), and deletes the sender's dialog state in this conversation so a broken
+ * dialog cannot stick.
  */
-export function turnErrorHandler(conversationState: ConversationState, log: Logger): (turn: TurnContext, error: Error) => Promise<void> {
+export function turnErrorHandler(dialogStates: BotState, log: Logger): (turn: TurnContext, error: Error) => Promise<void> {
   return async (turn: TurnContext, error: Error): Promise<void> => {
     const correlationId = randomUUID().slice(0, 8);
     log.error({
@@ -48,7 +58,7 @@ export function turnErrorHandler(conversationState: ConversationState, log: Logg
           'I have reset our conversation, so please try again.');
       }
       // A failed turn may have left a broken dialog stack: start the conversation afresh.
-      await conversationState.delete(turn);
+      await dialogStates.delete(turn);
     } catch (secondary) {
       log.error({ err: secondary, correlationId }, 'could not report the failed turn');
     }

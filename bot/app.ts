@@ -1,6 +1,6 @@
-import { ConversationState, type TurnContext } from 'botbuilder';
+import { PrivateConversationState, type TurnContext } from 'botbuilder';
 import type restify from 'restify';
-import { createAdapter } from './adapter';
+import { createAdapter, type ChannelAuthOverride } from './adapter';
 import { SignInPages } from './auth/signInPages';
 import { SsoService } from './auth/ssoService';
 import { MsalTokenProvider, type TokenProvider } from './auth/tokenProvider';
@@ -20,7 +20,7 @@ import { ScopeStep } from './dialogs/wizard/scopeStep';
 import { SettingsStep } from './dialogs/wizard/settingsStep';
 import { WhichSettingStep } from './dialogs/wizard/whichSettingStep';
 import { creationActions } from './creation/creationActions';
-import { DraftStore, type Draft } from './creation/drafts';
+import { createDraftStore, type ReviewDraft } from './creation/drafts';
 import { SsoPrompt } from './dialogs/ssoPrompt';
 import { createFeatures } from './features';
 import { FeatureRunner, senderGraph } from './features/runner';
@@ -45,36 +45,42 @@ async function createStorage(config: AppConfig): Promise<KeyValueStore> {
   return new BlobKeyValueStore(config.storage.connectionString, config.storage.container);
 }
 
+/** What only a test entry point may change (never read from configuration): see {@link ChannelAuthOverride}. */
+export interface AppOverrides {
+  channelAuth?: ChannelAuthOverride;
+}
+
 /** The composition root: the only place that builds infrastructure; everything else receives what it needs. */
-export async function createApp(config: AppConfig, log: Logger): Promise<App> {
+export async function createApp(config: AppConfig, log: Logger, overrides: AppOverrides = {}): Promise<App> {
   const storage = await createStorage(config);
-  const conversationState = new ConversationState(storage);
+  // Dialog state per conversation *and* user: in a channel or group chat each person has their own wizard.
+  const dialogStates = new PrivateConversationState(storage);
   const tokens = await MsalTokenProvider.create(config, log);
   const graph = new GraphClientFactory({ baseUrl: config.graphBaseUrl });
   const sso = new SsoService(config, tokens, storage, log);
   const features = createFeatures(tokens);
   const graphFor = senderGraph(tokens, graph);
   const runner = new FeatureRunner(graphFor, log);
-  const drafts = new DraftStore(storage);
+  const drafts = createDraftStore(storage);
   const ssoPrompt = new SsoPrompt(config, tokens, sso);
   const steps = [new ScopeStep(), new InactiveDaysStep(), new GroupStep(graphFor), new ReviewersStep(graphFor), new ScheduleStep(),
     new SettingsStep(), new WhichSettingStep()];
   const root = new RootDialog(config, features, runner, tokens, ssoPrompt, new CreateReviewDialog(steps, ssoPrompt, drafts, graphFor, tokens),
     new QuickCreateDialog(drafts, graphFor));
-  const dialogState = conversationState.createProperty<DialogState>('dialogState');
+  const dialogState = dialogStates.createProperty<DialogState>('dialogState');
   const starter = new DialogStarter(root, dialogState);
-  const startChange = (turn: TurnContext, draft: Draft): Promise<void> => starter.start(turn, CREATE_REVIEW_DIALOG, {
-    context: wizardContext(turn), state: stateFromSettings(draft.settings), draftId: draft.id,
+  const startChange = (turn: TurnContext, draft: ReviewDraft): Promise<void> => starter.start(turn, CREATE_REVIEW_DIALOG, {
+    context: wizardContext(turn), state: stateFromSettings(draft.payload.settings), draftId: draft.id,
   } satisfies CreateReviewOptions);
   const cardActions = new CardActions(config, features, runner, tokens, sso, creationActions(drafts, graphFor, startChange, log));
-  const bot = new TeamsBot(conversationState, dialogState, root, sso, cardActions, new ConversationStore(storage), log);
-  const adapter = createAdapter(config, conversationState, log);
+  const bot = new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage), log);
+  const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth);
   const health: HealthCheck[] = [{ name: 'storage', check: async () => { await storage.read(['health/probe']); } }];
   if (config.localMode) {
     if (config.aad.metadataUrl) health.push(httpReachable('identityProvider', config.aad.metadataUrl));
     health.push(httpReachable('graph', `${config.graphBaseUrl}/v1.0/`));
   }
-  const server = createServer({ adapter, bot, health, signIn: new SignInPages(config, tokens.authorizeEndpoint), log });
+  const server = createServer({ adapter, bot, health, signIn: new SignInPages(config, tokens.authorizeEndpoint), log, localMode: config.localMode });
   return {
     server,
     tokens,

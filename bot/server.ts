@@ -5,6 +5,10 @@ import type { HealthCheck } from './health';
 import { checkHealth } from './health';
 import type { Logger } from './logger';
 import type { SignInPages } from './auth/signInPages';
+import { answerActivity } from './http/adapterAnswer';
+import { discardRest, readJsonBody } from './http/jsonBody';
+import { isLoopbackServiceUrl, localModeGuard } from './http/localModeGuard';
+import { securityHeaders } from './http/securityHeaders';
 
 /** A string query parameter, or undefined (restify types `query` as any). */
 function queryParam(req: restify.Request, name: string): string | undefined {
@@ -12,14 +16,56 @@ function queryParam(req: restify.Request, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** restify only: the messaging endpoint, health, and the sign-in pages. No bot logic here. */
-export function createServer(deps: { adapter: CloudAdapter; bot: TeamsBot; health: readonly HealthCheck[]; signIn: SignInPages; log: Logger }): restify.Server {
+/** Answers a refused request with a fixed body (the reason is logged, never echoed) and drops the rest of its body. */
+function refuse(req: restify.Request, res: restify.Response, log: Logger, status: number, reason: string): void {
+  log.warn({ status, method: req.method, path: req.path(), reason }, 'request refused');
+  res.json(status, { error: status === 413 ? 'Payload Too Large' : status === 415 ? 'Unsupported Media Type' : status === 403 ? 'Forbidden' : 'Bad Request' });
+  discardRest(req);
+}
+
+/**
+ * restify only: the messaging endpoint, health, and the sign-in pages. No bot logic here.
+ *
+ * No body parser is mounted, on purpose: restify's runs before the JWT check, inflated gzip without a limit and
+ * wrote multipart uploads to the temp folder (formidable 1.x) for anyone. /api/messages reads its JSON itself,
+ * capped, and nothing else reads a body at all.
+ */
+export function createServer(deps: {
+  adapter: CloudAdapter; bot: TeamsBot; health: readonly HealthCheck[]; signIn: SignInPages; log: Logger;
+  /** No Bot Framework authentication: loopback callers only, no browsers, loopback serviceUrls only. */
+  localMode: boolean;
+}): restify.Server {
+  const { log, localMode } = deps;
   const server = restify.createServer({ name: 'access-review-bot', handleUncaughtExceptions: false });
+  server.pre(securityHeaders);
+  if (localMode) server.pre(localModeGuard(log));
   server.use(restify.plugins.queryParser());
-  server.use(restify.plugins.bodyParser({ maxBodySize: 512 * 1024, mapParams: false }));
 
   server.post('/api/messages', async (req, res) => {
-    await deps.adapter.process(req, res, (turn) => deps.bot.run(turn));
+    const read = await readJsonBody(req);
+    if (!read.ok) {
+      refuse(req, res, log, read.status, read.reason);
+      return;
+    }
+    const activity = read.body;
+    // CloudAdapter throws (a 500) on a missing type instead of answering 400.
+    if (typeof activity.type !== 'string' || activity.type === '') {
+      refuse(req, res, log, 400, 'activity without a type');
+      return;
+    }
+    // Without authentication nothing vouches for serviceUrl: the bot would post replies, and later proactive
+    // messages, wherever the sender says. In local mode only this machine can be "the channel".
+    if (localMode && !isLoopbackServiceUrl(activity.serviceUrl)) {
+      refuse(req, res, log, 403, 'serviceUrl not on loopback (local mode)');
+      return;
+    }
+    const answer = await answerActivity(deps.adapter, activity, req.headers, (turn) => deps.bot.run(turn), log);
+    if (answer.body === undefined || answer.body === null) {
+      res.status(answer.status);
+      res.end();
+    } else {
+      res.json(answer.status, answer.body);
+    }
   });
   server.get('/healthz', async (_req, res) => {
     const report = await checkHealth(deps.health);
@@ -30,14 +76,15 @@ export function createServer(deps: { adapter: CloudAdapter; bot: TeamsBot; healt
     res.redirect(302, deps.signIn.authorizeUrl(queryParam(req, 'loginHint')), next);
   });
   server.get('/auth/end', (req, res, next) => {
-    const error = queryParam(req, 'error');
+    const page = deps.signIn.endPage(queryParam(req, 'error'));
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('cache-control', 'no-store');
-    res.sendRaw(200, deps.signIn.endPage(error));
+    res.setHeader('content-security-policy', page.contentSecurityPolicy);
+    res.sendRaw(200, page.html);
     next();
   });
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, callback: () => void) => {
-    deps.log.warn({ status: err.statusCode, path: req.path(), message: err.message }, 'request rejected');
+    log.warn({ status: err.statusCode, path: req.path(), message: err.message }, 'request rejected');
     callback();
   });
   return server;
