@@ -27,12 +27,15 @@ export function waitForLine(child: Child, predicate: (line: string) => boolean, 
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.process.stdout as NodeJS.ReadableStream });
     const timer = setTimeout(() => reject(new Error(`${child.name} was not ready within ${ms / 1000} s`)), ms);
-    lines.on('line', (line) => {
+    const onLine = (line: string): void => {
       if (!predicate(line)) return;
       clearTimeout(timer);
-      lines.close();
+      // Only stop listening: closing the interface would pause the child's stdout, and once the pipe is full a
+      // child that logs synchronously (pino to fd 1) blocks for good.
+      lines.off('line', onLine);
       resolve(line);
-    });
+    };
+    lines.on('line', onLine);
     void child.exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`${child.name} exited with code ${String(code)} before it was ready`));
