@@ -2,8 +2,11 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-/** Anything shaped like a JWT (three base64url parts, the first a JSON header). */
-const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+/**
+ * Anything shaped like a JWT: a base64url JSON header, a dot and what follows, with or without the signature
+ * part, so a token cut short (somewhere in its payload, by a length limit) is caught too.
+ */
+const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
 /**
  * Keys whose values are secrets whatever they look like: names ending in token, secret, password, … in any
  * casing or prefix (`MicrosoftAppPassword`, `userToken`, `client_secret`), but not `tokenType` or `localTokenUrl`.
@@ -12,6 +15,12 @@ const SECRET_KEYS = /(?:token|secret|password|passwd|assertion|authorization|coo
 const MAX_DEPTH = 8;
 
 const redactText = (text: string): string => text.replace(JWT, '[redacted-jwt]');
+
+/**
+ * Text from outside (an error message a client sent) for a log field: redacted first, then cut to `max`
+ * characters. Cutting first could leave a token's header and payload start that no longer look like a JWT.
+ */
+export const clippedForLog = (text: string, max: number): string => redactText(text).slice(0, max);
 
 /** Replaces JWT-shaped substrings (in values and keys) and secret-named fields anywhere in a log record. */
 export function redact(value: unknown, depth = 0): unknown {

@@ -1,5 +1,5 @@
 import {
-  TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type ConversationState,
+  TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type BotState,
   type InvokeResponse, type StatePropertyAccessor, type TurnContext,
 } from 'botbuilder';
 import { runDialog, type DialogState } from './dialogs/dialogLib';
@@ -11,7 +11,7 @@ import type { RootDialog } from './dialogs/rootDialog';
 import { SIGN_IN_OUTCOME } from './dialogs/turnKeys';
 import { replyActivity } from './features/feature';
 import { scopeOf, userIdOf } from './features/runner';
-import type { Logger } from './logger';
+import { clippedForLog, type Logger } from './logger';
 
 /**
  * Routes Teams activities: messages into the root dialog (one entry: runDialog), sign-in invokes to the SSO
@@ -20,7 +20,8 @@ import type { Logger } from './logger';
  */
 export class TeamsBot extends TeamsActivityHandler {
   constructor(
-    private readonly conversationState: ConversationState,
+    /** Dialog state, per conversation and user (PrivateConversationState). */
+    private readonly dialogStates: BotState,
     private readonly dialogState: StatePropertyAccessor<DialogState>,
     private readonly root: RootDialog,
     private readonly sso: SsoService,
@@ -63,7 +64,7 @@ export class TeamsBot extends TeamsActivityHandler {
         return { status: 200 };
       case 'signin/failure': {
         const value = (turn.activity.value ?? {}) as { code?: unknown; message?: unknown };
-        const text = (field: unknown): string => (typeof field === 'string' ? field.slice(0, 200) : '');
+        const text = (field: unknown): string => (typeof field === 'string' ? clippedForLog(field, 200) : '');
         this.log.warn({ code: text(value.code), message: text(value.message), activityId: turn.activity.id }, 'Teams reported an SSO failure');
         return { status: 200 };
       }
@@ -80,6 +81,6 @@ export class TeamsBot extends TeamsActivityHandler {
     const { id, type, name, conversation } = turn.activity;
     this.log.debug({ activityId: id, type, name, conversationId: conversation?.id, scope: scopeOf(turn) }, 'turn');
     await super.run(turn);
-    await this.conversationState.saveChanges(turn, false);
+    await this.dialogStates.saveChanges(turn, false);
   }
 }

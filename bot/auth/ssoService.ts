@@ -13,6 +13,22 @@ export type SignInOutcome =
 
 const ExchangeValue = z.object({ id: z.string().min(1), connectionName: z.string().optional(), token: z.string().min(1) });
 
+/**
+ * The `oid` claim of an SSO token, read without verifying it (the on-behalf-of exchange verifies the token):
+ * enough to refuse someone else's token before it is exchanged. Teams SSO tokens always carry it.
+ */
+function unverifiedObjectId(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined || payload === '') return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const oid = typeof claims === 'object' && claims !== null ? (claims as { oid?: unknown }).oid : undefined;
+    return typeof oid === 'string' && oid !== '' ? oid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How long a token-exchange id is remembered, so late duplicates from other Teams clients are still dropped. */
 const DEDUPE_SECONDS = 15 * 60;
 
@@ -30,13 +46,27 @@ export class SsoService {
     private readonly log: Logger,
   ) {}
 
-  /** Exchanges a token for `expectedUserId` (the activity's sender): a token of someone else is refused. */
+  /**
+   * Exchanges a token for `expectedUserId` (the activity's sender): a token of someone else is refused. The
+   * check comes first, on the token's (not yet verified) `oid`: the on-behalf-of exchange caches the owner's
+   * Graph token, so exchanging a replayed token of a user who signed out would sign them back in.
+   */
   async exchange(ssoToken: string, expectedUserId: string): Promise<SignInOutcome> {
+    const claimedUserId = unverifiedObjectId(ssoToken);
+    if (claimedUserId === undefined) {
+      this.log.info({ userId: expectedUserId }, 'SSO token refused: no object id in it');
+      return { kind: 'failed', code: 'InvalidSsoToken' };
+    }
+    if (claimedUserId !== expectedUserId) {
+      this.log.warn({ expectedUserId, tokenUserId: claimedUserId }, 'SSO token belongs to another user; not exchanged');
+      return { kind: 'failed', code: 'UserMismatch' };
+    }
     try {
       const user = await this.tokens.exchange(ssoToken);
       if (user.userId !== expectedUserId) {
-        // Refused, but the owner's cached token stays: it is theirs, and only their own turns ever use it.
-        this.log.warn({ expectedUserId, tokenUserId: user.userId }, 'SSO token belongs to another user');
+        // The account the exchange just cached is not the sender's: drop it, so a refusal never signs anyone in.
+        await this.tokens.signOut(user.userId);
+        this.log.warn({ expectedUserId, tokenUserId: user.userId }, 'SSO token belongs to another user; its cached account removed');
         return { kind: 'failed', code: 'UserMismatch' };
       }
       return { kind: 'signedIn', userId: user.userId };

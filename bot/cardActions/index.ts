@@ -25,10 +25,18 @@ function argsOf(data: unknown): string {
   return typeof args === 'string' ? unescapeCardText(args).slice(0, 200) : '';
 }
 
+/** What a handler's `admit` decided before any sign-in: go on (with what it found), or answer at once. */
+export type Admission = { refuse: AdaptiveCardInvokeResponse } | { admitted: unknown };
+
 /** A button whose verb is not a plain command (e.g. the confirmation card's Create). Card data is untrusted. */
 export interface VerbHandler {
   needsGraph: boolean;
-  handle(turn: TurnContext, data: unknown): Promise<AdaptiveCardInvokeResponse>;
+  /**
+   * Runs before sign-in: a press that must go no further (someone else's draft, an outdated card) is answered
+   * without asking anyone to sign in. What it admits is handed to `handle`.
+   */
+  admit?(turn: TurnContext, data: unknown): Promise<Admission>;
+  handle(turn: TurnContext, data: unknown, admitted?: unknown): Promise<AdaptiveCardInvokeResponse>;
 }
 
 export type VerbHandlers = Readonly<Partial<Record<CardVerb, VerbHandler>>>;
@@ -50,17 +58,19 @@ export class CardActions {
 
   async handle(turn: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const verb = value.action.verb;
-    if (!isCardVerb(verb)) return error(400, 'BadRequest', `This button (${String(verb).slice(0, 40)}) is not one I know.`);
+    if (!isCardVerb(verb)) return error(400, 'BadRequest', 'This button is not one I know (it may come from an older version of the bot).');
     const command = VERB_COMMANDS[verb];
     const feature = command === undefined ? undefined : this.features.get(command);
     const handler = this.handlers[verb];
     if (!feature && !handler) return error(400, 'BadRequest', 'This button is not available.');
+    const admission = handler?.admit ? await handler.admit(turn, value.action.data) : undefined;
+    if (admission && 'refuse' in admission) return admission.refuse;
     if ((feature ?? handler)?.needsGraph === true) {
       const refusal = await this.ensureSignedIn(turn, value);
       if (refusal) return refusal;
     }
     try {
-      if (handler) return await handler.handle(turn, value.action.data);
+      if (handler) return await handler.handle(turn, value.action.data, admission?.admitted);
       return invokeReply(await this.runner.run(feature as Feature, turn, argsOf(value.action.data)));
     } catch (failure) {
       if (!isAppError(failure, 'SignInRequired')) throw failure;

@@ -4,6 +4,7 @@
  * applied elsewhere, and so are range checks (inactive days, duration against the period, dates in the past).
  */
 import type { DefaultDecision, Frequency, RecurrenceEnd } from '../../reviews/settings';
+import { quoted } from '../userText';
 import { isEmail, isRealDate, orList, positiveInteger, tokenize, type Token } from './quickCreateTokens';
 
 export type QuickCreateTarget = { kind: 'group'; name: string } | { kind: 'thisTeam' } | { kind: 'allGroups' };
@@ -236,7 +237,7 @@ function failure(word: string, expected: readonly string[]): QuickCreateResult {
   const alternatives = expected.length === 0 ? 'nothing more' : orList(expected);
   const message = word === ''
     ? `Your review command ended too early: expected ${alternatives}.`
-    : `I didn't understand "${word}" in your review command. Expected: ${alternatives}.`;
+    : `I didn't understand ${quoted(word)} in your review command. Expected: ${alternatives}.`;
   return { ok: false, word, expected: [...expected], message };
 }
 

@@ -2,6 +2,7 @@ import { renderReviewsListCard, type ReviewsFilter } from '../../cards';
 import { describeRecurrence, describeScope, reviewedGroupId } from '../../reviews/describe';
 import { listDefinitions } from '../graph/accessReviews';
 import { getGroupNames } from '../graph/directory';
+import { quoted } from '../userText';
 import type { Feature } from './feature';
 
 const FILTERS: readonly ReviewsFilter[] = ['active', 'completed', 'all'];
@@ -12,7 +13,7 @@ export const reviewsFeature: Feature = {
   async run(context) {
     const word = context.args.trim().toLowerCase();
     if (word !== '' && !FILTERS.includes(word as ReviewsFilter)) {
-      return { text: `I didn't understand "${context.args.trim()}" after \`reviews\`. Try \`reviews active\`, \`reviews completed\` or \`reviews all\`.` };
+      return { text: `I didn't understand ${quoted(context.args)} after \`reviews\`. Try \`reviews active\`, \`reviews completed\` or \`reviews all\`.` };
     }
     const filter = (word || 'all') as ReviewsFilter;
     const client = await context.graph();

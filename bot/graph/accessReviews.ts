@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { AccessReviewScheduleDefinition } from '@microsoft/microsoft-graph-types';
 import { toAppError } from './graphErrors';
+import { odataFilter, type EncodedFilter } from './odata';
 
 const DEFINITIONS = '/identityGovernance/accessReviews/definitions';
 
@@ -12,9 +13,9 @@ export interface DefinitionPage {
   nextLink: string | undefined;
 }
 
-const STATUS_FILTER: Record<DefinitionFilter, string | undefined> = {
-  active: "status eq 'InProgress'",
-  completed: "status eq 'Completed'",
+const STATUS_FILTER: Record<DefinitionFilter, EncodedFilter | undefined> = {
+  active: odataFilter`status eq ${'InProgress'}`,
+  completed: odataFilter`status eq ${'Completed'}`,
   all: undefined,
 };
 
@@ -44,7 +45,7 @@ export async function createDefinition(client: Client, body: object): Promise<Ac
 /** Definitions named exactly `name` (to find a create whose answer was lost). */
 export async function findDefinitionsByName(client: Client, name: string): Promise<AccessReviewScheduleDefinition[]> {
   try {
-    const page = (await client.api(DEFINITIONS).filter(`displayName eq '${name.replace(/'/g, "''")}'`)
+    const page = (await client.api(DEFINITIONS).filter(odataFilter`displayName eq ${name}`)
       .select(['id', 'displayName', 'status', 'createdBy', 'createdDateTime', 'descriptionForAdmins']).get()) as { value: AccessReviewScheduleDefinition[] };
     return page.value;
   } catch (error) {

@@ -1,7 +1,9 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Group, User } from '@microsoft/microsoft-graph-types';
 import { AppError } from '../errors';
+import { quoted } from '../userText';
 import { toAppError } from './graphErrors';
+import { odataFilter, type EncodedFilter } from './odata';
 
 /** The signed-in user (a cheap call that proves the token works). */
 export async function getMe(client: Client): Promise<User> {
@@ -17,7 +19,7 @@ export async function getGroupNames(client: Client, ids: readonly string[]): Pro
   const unique = [...new Set(ids)].slice(0, 15);
   if (unique.length === 0) return new Map();
   try {
-    const page = (await client.api('/groups').filter(`id in (${unique.map((id) => `'${id}'`).join(',')})`)
+    const page = (await client.api('/groups').filter(odataFilter`id in (${unique})`)
       .select(['id', 'displayName']).get()) as { value: Array<{ id: string; displayName: string }> };
     return new Map(page.value.map((group) => [group.id.toLowerCase(), group.displayName]));
   } catch (error) {
@@ -43,19 +45,16 @@ function toGroupInfo(group: Group): GroupInfo {
   };
 }
 
-/** OData string literal: single quotes doubled. */
-export const odataString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
-
 /** Groups whose display name starts with `text` (an exact match first), at most `top`. */
 export async function searchGroups(client: Client, text: string, top = 8): Promise<GroupInfo[]> {
   try {
-    const page = (await client.api('/groups').filter(`startswith(displayName,${odataString(text)})`).top(Math.min(top + 1, 100))
+    const page = (await client.api('/groups').filter(odataFilter`startswith(displayName,${text})`).top(Math.min(top + 1, 100))
       .select(GROUP_FIELDS).get()) as { value: Group[] };
     const groups = page.value.map(toGroupInfo);
     const exact = groups.filter((g) => g.displayName.toLowerCase() === text.toLowerCase());
     return [...exact, ...groups.filter((g) => !exact.includes(g))].slice(0, top);
   } catch (error) {
-    throw toAppError(error, 'directory', `search for the group "${text}"`);
+    throw toAppError(error, 'directory', `search for the group ${quoted(text)}`);
   }
 }
 
@@ -71,7 +70,7 @@ export async function getGroup(client: Client, id: string): Promise<GroupInfo> {
  * A `$count` (Graph counts directory objects as an advanced query: `ConsistencyLevel: eventual`), without
  * paging the members.
  */
-async function count(client: Client, path: string, filter: string | undefined, what: string): Promise<number> {
+async function count(client: Client, path: string, filter: EncodedFilter | undefined, what: string): Promise<number> {
   try {
     let request = client.api(path).header('ConsistencyLevel', 'eventual');
     if (filter) request = request.filter(filter);
@@ -86,19 +85,19 @@ async function count(client: Client, path: string, filter: string | undefined, w
 
 /** Users in a group (transitively): all, or guests only. */
 export const countGroupUsers = (client: Client, groupId: string, guestsOnly: boolean): Promise<number> =>
-  count(client, `/groups/${groupId}/transitiveMembers/microsoft.graph.user/$count`, guestsOnly ? "userType eq 'Guest'" : undefined,
+  count(client, `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user/$count`, guestsOnly ? odataFilter`userType eq ${'Guest'}` : undefined,
     guestsOnly ? 'guests of the group' : 'members of the group');
 
 export const countGroupOwners = (client: Client, groupId: string): Promise<number> =>
-  count(client, `/groups/${groupId}/owners/$count`, undefined, 'owners of the group');
+  count(client, `/groups/${encodeURIComponent(groupId)}/owners/$count`, undefined, 'owners of the group');
 
 /** Whether `userId` is among the group's users (one count request, no paging). */
 export async function isInGroup(client: Client, groupId: string, userId: string): Promise<boolean> {
-  return (await count(client, `/groups/${groupId}/transitiveMembers/microsoft.graph.user/$count`, `id eq ${odataString(userId)}`, 'the group membership')) > 0;
+  return (await count(client, `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user/$count`, odataFilter`id eq ${userId}`, 'the group membership')) > 0;
 }
 
 /** Guest accounts of the directory (the upper bound of an all-groups guest review). */
-export const countGuests = (client: Client): Promise<number> => count(client, '/users/$count', "userType eq 'Guest'", 'guests');
+export const countGuests = (client: Client): Promise<number> => count(client, '/users/$count', odataFilter`userType eq ${'Guest'}`, 'guests');
 
 /** A user as the creation flow names them. */
 export interface UserInfo {
@@ -111,10 +110,9 @@ export interface UserInfo {
 export async function findUsersByEmail(client: Client, emails: readonly string[]): Promise<{ users: UserInfo[]; missing: string[] }> {
   const wanted = [...new Set(emails.map((e) => e.toLowerCase()))].slice(0, 15);
   if (wanted.length === 0) return { users: [], missing: [] };
-  const list = wanted.map(odataString).join(',');
   let found: User[];
   try {
-    found = ((await client.api('/users').filter(`mail in (${list}) or userPrincipalName in (${list})`)
+    found = ((await client.api('/users').filter(odataFilter`mail in (${wanted}) or userPrincipalName in (${wanted})`)
       .select(['id', 'displayName', 'mail', 'userPrincipalName']).get()) as { value: User[] }).value;
   } catch (error) {
     throw toAppError(error, 'directory', 'look up the reviewers');
@@ -126,6 +124,11 @@ export async function findUsersByEmail(client: Client, emails: readonly string[]
   };
 }
 
-/** What to tell the user about addresses no user has. */
-export const missingUsersText = (missing: readonly string[]): string =>
-  `No user in the directory has the address ${missing.join(', ').slice(0, 200)}.`;
+const MISSING_SHOWN = 5;
+
+/** What to tell the user about addresses no user has (the first few, each quoted). */
+export function missingUsersText(missing: readonly string[]): string {
+  const shown = missing.slice(0, MISSING_SHOWN).map((address) => quoted(address)).join(', ');
+  const more = missing.length > MISSING_SHOWN ? ` and ${missing.length - MISSING_SHOWN} more` : '';
+  return `No user in the directory has the address ${shown}${more}.`;
+}

@@ -1,5 +1,7 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { AppError } from '../errors';
+// Graph's own reason may quote what the user typed: shown as code, clipped, like every echo.
+import { quoted } from '../userText';
 
 /** What the user was trying to do, so a refusal can name the role it needs (product spec, "Errors users see"). */
 export type GraphOperation = 'read' | 'write' | 'decide' | 'directory';
@@ -35,9 +37,9 @@ export function toAppError(error: unknown, operation: GraphOperation, what: stri
     case status === 404:
       return new AppError('NotFound', `That no longer exists (Microsoft Graph could not find it while trying to ${what}). Nothing else changed.`, { cause: error, status });
     case status === 409:
-      return new AppError('Conflict', `Microsoft Graph refused to ${what} because it conflicts with the review's current state: ${error.message}`, { cause: error, status });
+      return new AppError('Conflict', `Microsoft Graph refused to ${what} because it conflicts with the review's current state: ${quoted(error.message, 200)}`, { cause: error, status });
     case status === 400:
-      return new AppError('BadRequest', `Microsoft Graph rejected the request to ${what}: ${error.message}`, { cause: error, status });
+      return new AppError('BadRequest', `Microsoft Graph rejected the request to ${what}: ${quoted(error.message, 200)}`, { cause: error, status });
     case status === 429 || status >= 500: {
       const seconds = Math.max(1, retryAfterSeconds(error) ?? 30);
       return new AppError(status === 429 ? 'Throttled' : 'GraphUnavailable',

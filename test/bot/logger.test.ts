@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import jwt from 'jsonwebtoken';
-import { createLogger, type Logger } from '../../bot/logger';
+import { clippedForLog, createLogger, type Logger } from '../../bot/logger';
 import { AppError } from '../../bot/errors';
 
 /** logger.ts: tokens are radioactive, so nothing JWT-shaped and no secret-named field may reach a log line. */
@@ -93,6 +93,24 @@ describe('JWT-shaped strings are replaced wherever they are', () => {
     for (let level = 0; level < 12; level += 1) nested = { level: nested };
     log.info({ nested }, 'deep');
     expectNoToken(text());
+  });
+
+  test('cut short inside its payload (no signature part), whatever was cut', () => {
+    const { log, text, records } = capture();
+    const [header = '', payload = ''] = TOKEN.split('.');
+    for (const keep of [1, 5, 20, payload.length]) log.info({ message: `failed: ${header}.${payload.slice(0, keep)}` }, 'cut');
+    log.info({ message: `failed: ${header}.` }, 'cut at the dot');
+    expect(text()).not.toContain(header);
+    expect(text()).not.toContain(PAYLOAD?.slice(0, 5));
+    expect(records().map((r) => r.message)).toEqual(Array(5).fill('failed: [redacted-jwt]'));
+  });
+
+  test('clippedForLog redacts before it cuts: a token straddling the limit leaves nothing of itself', () => {
+    fc.assert(fc.property(fc.nat({ max: 400 }), fc.integer({ min: 1, max: 400 }), (before, max) => {
+      const clipped = clippedForLog(`${'x '.repeat(before)}${TOKEN} tail`, max);
+      expect(clipped.length).toBeLessThanOrEqual(max);
+      expect(clipped).not.toContain(TOKEN.split('.')[0]?.slice(0, 12));
+    }));
   });
 
   test('used as an object key', () => {

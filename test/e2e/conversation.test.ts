@@ -70,10 +70,10 @@ test('help is context-aware and lists only what this version does', async () => 
 
 test('unknown input gets the closest command and help, never silence', async () => {
   await teams.message(USERS.adele, 'revews please');
-  expect(await lastText()).toMatch(/didn't understand "revews".*`reviews`.*help/);
+  expect(await lastText()).toMatch(/didn't understand `revews`\..*`reviews`.*help/);
   teams.clear();
   await teams.message(USERS.adele, 'xyzzy');
-  expect(await lastText()).toMatch(/didn't understand "xyzzy"\. Type `help`/);
+  expect(await lastText()).toMatch(/didn't understand `xyzzy`\. Type `help`/);
 });
 
 test('a command that only works elsewhere says where', async () => {

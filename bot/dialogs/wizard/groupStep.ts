@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { GroupRef } from '../../../reviews/settings';
 import { getGroup, searchGroups } from '../../graph/directory';
 import type { SenderGraph } from '../../features/runner';
+import { quoted } from '../../userText';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
 type Phase = 'ask' | 'pick';
@@ -26,7 +27,7 @@ export class GroupStep extends WizardStep<Phase> {
       const matches = (data.extra.matches ?? []) as GroupRef[];
       return this.sendChoices(turn, data, {
         title: 'Which of these groups?',
-        text: `Groups whose name starts with "${typeof data.extra.query === 'string' ? data.extra.query : ''}". Choose one, or type another name.`,
+        text: `Groups whose name starts with ${quoted(typeof data.extra.query === 'string' ? data.extra.query : '')}. Choose one, or type another name.`,
         choices: matches.map((group) => ({ title: label(group), value: group.id })),
       });
     }
@@ -54,7 +55,7 @@ export class GroupStep extends WizardStep<Phase> {
     const query = answer.replace(/^["“”']|["“”']$/g, '').trim();
     if (query.length < 2) return { kind: 'retry', problem: 'Type at least two letters of the group\'s name.' };
     const found: GroupRef[] = await searchGroups(await this.graphFor(turn), query, MAX_CHOICES);
-    if (found.length === 0) return { kind: 'retry', problem: `No group's name starts with "${query.slice(0, 60)}".` };
+    if (found.length === 0) return { kind: 'retry', problem: `No group's name starts with ${quoted(query)}.` };
     const exact = found.filter((g) => g.displayName.toLowerCase() === query.toLowerCase());
     if (exact.length === 1 && exact[0]) return { kind: 'done', state: { ...data.state, group: exact[0] } };
     if (found.length === 1 && found[0]) return { kind: 'done', state: { ...data.state, group: found[0] } };

@@ -10,6 +10,7 @@ import { GroupStep } from './groupStep';
 import type { StepResult, WizardContext, WizardState } from './wizardState';
 import { DEFAULT_OPTIONS } from '../../../reviews/settings';
 import { isAppError } from '../../errors';
+import { quoted } from '../../userText';
 
 export const QUICK_CREATE_DIALOG = 'quickCreate';
 
@@ -64,7 +65,7 @@ export class QuickCreateDialog extends ComponentDialog {
     const single = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
     if (single) return this.confirm(inner, { ...state, group: single }, options.context, client);
     if (matches.length === 0) {
-      await inner.context.sendActivity(`No group's name starts with "${target.name.slice(0, 80)}". Check the name, or use \`create review\` to search step by step.`);
+      await inner.context.sendActivity(`No group's name starts with ${quoted(target.name)}. Check the name, or use \`create review\` to search step by step.`);
       return inner.endDialog();
     }
     return inner.beginDialog('wizard.group', { state, context: options.context, start: { phase: 'pick', extra: { matches, query: target.name } } });

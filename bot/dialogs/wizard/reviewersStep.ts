@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { ReviewerChoice, UserRef } from '../../../reviews/settings';
 import { findUsersByEmail, missingUsersText } from '../../graph/directory';
 import type { SenderGraph } from '../../features/runner';
+import { quoted } from '../../userText';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
 type Phase = 'choose' | 'people' | 'fallback';
@@ -71,7 +72,7 @@ export class ReviewersStep extends WizardStep<Phase> {
   /** The users behind typed emails, or the reason they cannot all be used. */
   private async resolve(text: string, turn: TurnContext): Promise<UserRef[] | string> {
     const { emails, invalid } = emailsIn(text);
-    if (invalid.length > 0) return `"${invalid[0]?.slice(0, 60) ?? ''}" is not an email address.`;
+    if (invalid.length > 0) return `${quoted(invalid[0] ?? '')} is not an email address.`;
     if (emails.length === 0) return 'Type at least one email address.';
     if (emails.length > 15) return 'At most 15 people, please.';
     const { users, missing } = await findUsersByEmail(await this.graphFor(turn), emails);

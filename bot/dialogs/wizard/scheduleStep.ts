@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { addDays, isCalendarDate } from '../../../reviews/defaults';
 import { DEFAULT_DURATION_DAYS, type Frequency, type ReviewSchedule } from '../../../reviews/settings';
 import { maxDurationDays } from '../../../reviews/validateSettings';
+import { quoted } from '../../userText';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
 type Phase = 'frequency' | 'start' | 'duration' | 'end' | 'endDate' | 'endCount';
@@ -64,7 +65,7 @@ export class ScheduleStep extends WizardStep<Phase> {
       }
       case 'start': {
         const date = answer.toLowerCase() === 'today' ? data.context.today : answer;
-        if (!isCalendarDate(date)) return { kind: 'retry', problem: `"${date.slice(0, 30)}" is not a date written YYYY-MM-DD.` };
+        if (!isCalendarDate(date)) return { kind: 'retry', problem: `${quoted(date, 30)} is not a date written YYYY-MM-DD.` };
         if (date < data.context.today) return { kind: 'retry', problem: `${date} is in the past; the earliest start is today, ${data.context.today}.` };
         return { kind: 'phase', phase: 'duration', state: withSchedule({ startDate: date }) };
       }

@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { INACTIVE_DAYS } from '../../../reviews/settings';
+import { quoted } from '../../userText';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 import type { WizardState } from './wizardState';
 
@@ -31,7 +32,7 @@ export class ScopeStep extends WizardStep<'ask'> {
   protected handle(input: StepInput, data: StepData<'ask'>): Promise<StepReply<'ask'>> {
     const answer = (input.choice ?? input.text).toLowerCase();
     const found = CHOICES.find((c) => c.value.toLowerCase() === answer || c.words.includes(answer));
-    if (!found) return Promise.resolve({ kind: 'retry', problem: `"${answer.slice(0, 40)}" is not one of the choices: members, guests, all groups or inactive.` });
+    if (!found) return Promise.resolve({ kind: 'retry', problem: `${quoted(answer, 40)} is not one of the choices: members, guests, all groups or inactive.` });
     const state: WizardState = { ...data.state, scopeKind: found.value };
     if (found.value === 'allGroupsGuests') delete state.group;
     return Promise.resolve({ kind: 'done', state });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { parseQuickCreate, type QuickCreateRequest, type QuickCreateTarget } from '../../../bot/commands/quickCreate';
+import { quoted as codeSpan } from '../../../bot/userText';
 
 /** Quick create (product spec, "Quick create grammar"): the text after `review` → what was said, or the first word not understood. */
 
@@ -283,7 +284,7 @@ describe('errors name the first word not understood', () => {
   test('the sentences for the user', () => {
     expect(parseQuickCreate('Finance weekly by everyone')).toEqual({
       ok: false, word: 'everyone', expected: BY,
-      message: 'I didn\'t understand "everyone" in your review command. Expected: owners, managers, me, self or <email>[,<email>...].',
+      message: 'I didn\'t understand `everyone` in your review command. Expected: owners, managers, me, self or <email>[,<email>...].',
     });
     expect(parseQuickCreate('Finance if no response')).toEqual({
       ok: false, word: '', expected: DECISIONS,
@@ -291,12 +292,12 @@ describe('errors name the first word not understood', () => {
     });
     expect(parseQuickCreate('Finance for 14')).toMatchObject({ message: 'Your review command ended too early: expected days.' });
     expect(parseQuickCreate('Finance starting 2026-02-30')).toMatchObject({
-      message: 'I didn\'t understand "2026-02-30" in your review command. Expected: a date as YYYY-MM-DD.',
+      message: 'I didn\'t understand `2026-02-30` in your review command. Expected: a date as YYYY-MM-DD.',
     });
     expect(parseQuickCreate('Finance guests weekly by owners for 3 days starting 2026-01-01 after 2 runs auto-apply if no response deny more'))
-      .toMatchObject({ message: 'I didn\'t understand "more" in your review command. Expected: nothing more.' });
+      .toMatchObject({ message: 'I didn\'t understand `more` in your review command. Expected: nothing more.' });
     expect(parseQuickCreate('Finance please')).toMatchObject({
-      message: 'I didn\'t understand "please" in your review command. Expected: members, guests, inactive <N> days, once, weekly, '
+      message: 'I didn\'t understand `please` in your review command. Expected: members, guests, inactive <N> days, once, weekly, '
         + 'monthly, quarterly, semiannually, annually, by owners, by managers, by me, by self, by <email>[,<email>...], for <N> days, '
         + 'starting <YYYY-MM-DD>, ending <YYYY-MM-DD>, after <N> runs, auto-apply or if no response (no change|approve|deny|recommend).',
     });
@@ -427,7 +428,7 @@ describe('properties', () => {
         expect(result.message).toMatch(/^Your review command ended too early: expected .+\.$/s);
       } else {
         expect(input.toLowerCase()).toContain(result.word.toLowerCase());
-        expect(result.message.startsWith(`I didn't understand "${result.word}" in your review command. Expected: `)).toBe(true);
+        expect(result.message.startsWith(`I didn't understand ${codeSpan(result.word)} in your review command. Expected: `)).toBe(true);
       }
     }), runs);
   });

@@ -122,7 +122,7 @@ describe('scope', () => {
 
   test('anything else names the answer and the choices', async () => {
     const { chat } = await open(new ScopeStep());
-    expectRetry(chat, await chat.say('Everything'), TITLE, '"everything" is not one of the choices: members, guests, all groups or inactive.');
+    expectRetry(chat, await chat.say('Everything'), TITLE, '`everything` is not one of the choices: members, guests, all groups or inactive.');
   });
 });
 
@@ -165,7 +165,7 @@ describe('group', () => {
 
   test.each([
     ['a', 'Type at least two letters of the group\'s name.'],
-    ['Zebra Crossing', 'No group\'s name starts with "Zebra Crossing".'],
+    ['Zebra Crossing', 'No group\'s name starts with `Zebra Crossing`.'],
     ['this team', '"This team" only works in a team channel.'],
   ])('%s is re-asked with the reason', async (text, reason) => {
     const { chat } = await open(new GroupStep(world.graphFor), { scopeKind: 'members' });
@@ -183,7 +183,7 @@ describe('group', () => {
   test('several matches: a choice card of them, dynamic and role-assignable groups flagged', async () => {
     const { card } = await open(new GroupStep(world.graphFor), { scopeKind: 'members' }, pick);
     expect(titleOf(card)).toBe(PICK);
-    expect(textOf(card)).toContain('"x"');
+    expect(textOf(card)).toContain('Groups whose name starts with `x`.');
     expect(buttonsOf(card).map((b) => b.title)).toEqual(['Sales Team', 'Finance Apps', 'All Staff (dynamic: auto-apply not supported)', 'Admins (role-assignable)',
       'Back', 'Cancel']);
     expect(buttonsOf(card).map((b) => b.data)).toEqual([GROUP.salesTeam, GROUP.financeApps, GROUP.allStaff, ADMINS.id, 'back', 'cancel'].map((choice) => ({ wizard: 'wizard.group', choice })));
@@ -197,7 +197,7 @@ describe('group', () => {
 
   test('another name while choosing searches again; back returns to the name question', async () => {
     const { chat } = await open(new GroupStep(world.graphFor), { scopeKind: 'members' }, pick);
-    expectRetry(chat, await chat.say('Qq'), PICK, 'No group\'s name starts with "Qq".');
+    expectRetry(chat, await chat.say('Qq'), PICK, 'No group\'s name starts with `Qq`.');
     const back = await chat.say('back');
     expect(titleOf(WizardChat.card(back))).toBe(TITLE);
     expect(chat.result.status).toBe(DialogTurnStatus.waiting);
@@ -247,9 +247,9 @@ describe('reviewers', () => {
 
   test.each([
     ['everyone', [], 'Choose owners, managers, specific people or self.'],
-    ['nobody@contoso.local', ['users'], 'No user in the directory has the address nobody@contoso.local.'],
-    ['megan', ['users'], '"megan" is not an email address.'],
-    ['nobody@contoso.local', ['owners'], 'No user in the directory has the address nobody@contoso.local.'],
+    ['nobody@contoso.local', ['users'], 'No user in the directory has the address `nobody@contoso.local`.'],
+    ['megan', ['users'], '`megan` is not an email address.'],
+    ['nobody@contoso.local', ['owners'], 'No user in the directory has the address `nobody@contoso.local`.'],
   ])('%s (after %j) is re-asked with the reason', async (text, before, reason) => {
     const { chat } = await open(new ReviewersStep(world.graphFor), MEMBERS);
     let title = TITLE;
@@ -302,8 +302,8 @@ describe('schedule', () => {
 
   test.each([
     [[], 'fortnightly', TITLE, 'Choose one time, weekly, monthly, quarterly, semi-annually or annually.'],
-    [['monthly'], 'tomorrow', 'Starting when?', '"tomorrow" is not a date written YYYY-MM-DD.'],
-    [['monthly'], '2030-02-30', 'Starting when?', '"2030-02-30" is not a date written YYYY-MM-DD.'],
+    [['monthly'], 'tomorrow', 'Starting when?', '`tomorrow` is not a date written YYYY-MM-DD.'],
+    [['monthly'], '2030-02-30', 'Starting when?', '`2030-02-30` is not a date written YYYY-MM-DD.'],
     [['weekly', 'today'], '8', 'How long does each run last?', 'Each run must last from 1 to 7 days.'],
     [['weekly', 'today'], '0', 'How long does each run last?', 'Each run must last from 1 to 7 days.'],
     [['monthly', 'today', '14'], 'sometimes', 'When does the series end?', 'Choose never, on a date, or after a number of runs.'],
