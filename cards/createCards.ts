@@ -105,6 +105,8 @@ export function renderConfirmationCard(data: ConfirmationCardData): AdaptiveCard
   const render = (max: number): AdaptiveCardJson =>
     expandTemplate('confirmation', confirmationTemplate, {
       confirmationId: whole('confirmation', 'confirmationId', data.confirmationId),
+      revision: data.revision,
+      notice: optional(data.notice, 256),
       title: clip(data.title, max),
       lines: lines.shown.map((entry) => line(entry, max)),
       moreLines: lines.more,
@@ -155,5 +157,6 @@ export function renderCreateFailedCard(data: CreateFailedCardData): AdaptiveCard
     changeLabel: clip(data.changeLabel ?? changeStep, 60),
     canRetry: data.canRetry ?? false,
     confirmationId: whole('createFailed', 'confirmationId', data.confirmationId),
+    revision: data.revision,
   });
 }

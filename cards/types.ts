@@ -119,6 +119,10 @@ export interface SettingLine {
  */
 export interface ConfirmationCardData {
   readonly confirmationId: string;
+  /** The draft's revision: a press on a card showing an older one is refused and the card refreshed. */
+  readonly revision: number;
+  /** A line above the card, e.g. that it replaced an out-of-date one. */
+  readonly notice?: string;
   readonly title: string;
   /** Every setting in plain words (up to 40 shown). */
   readonly lines: readonly SettingLine[];
@@ -153,4 +157,5 @@ export interface CreateFailedCardData {
   /** Offers "Try again" (review.create) when the failure was transient (Graph busy): the dialog checks before retrying. */
   readonly canRetry?: boolean;
   readonly confirmationId: string;
+  readonly revision: number;
 }

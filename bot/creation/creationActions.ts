@@ -5,92 +5,93 @@ import { toDefinition } from '../../reviews/definition';
 import { adminCenterLink, formatDay } from '../../reviews/describeSettings';
 import { validateSettings } from '../../reviews/validateSettings';
 import { invokeReply, type VerbHandlers } from '../cardActions';
+import { confirmThenAct, type ConfirmThenActSpec } from '../cardActions/confirmThenAct';
 import { isAppError } from '../errors';
 import type { SenderGraph } from '../features/runner';
 import { userIdOf } from '../features/runner';
 import type { Logger } from '../logger';
-import type { Draft, DraftStore } from './drafts';
+import { draftCard } from './confirmation';
+import type { CreatedReview, DraftPayload, DraftStore, ReviewDraft } from './drafts';
 import { createOnce } from './safeCreate';
 
 /** Opens the change-a-setting wizard for a draft (provided by the bot, which owns the dialogs). */
-export type StartChange = (turn: TurnContext, draft: Draft) => Promise<void>;
+export type StartChange = (turn: TurnContext, draft: ReviewDraft) => Promise<void>;
 
 const message = (text: string): AdaptiveCardInvokeResponse => invokeReply({ text });
 const card = (value: Record<string, unknown>): AdaptiveCardInvokeResponse => invokeReply({ card: value });
 const today = (): string => new Date().toISOString().slice(0, 10);
-const confirmationIdOf = (data: unknown): unknown => (typeof data === 'object' && data !== null ? (data as { confirmationId?: unknown }).confirmationId : undefined);
-const GONE = 'This confirmation has expired or is unknown: nothing was created. Start again with `create review`.';
 
-function createdCard(created: NonNullable<Draft['created']>): AdaptiveCardInvokeResponse {
+function createdCard(created: CreatedReview): AdaptiveCardInvokeResponse {
   return card(renderCreatedCard({ name: created.name, id: created.definitionId, status: created.status, firstRun: created.firstRun, link: adminCenterLink(created.definitionId) }));
 }
 
 /**
- * The confirmation card's buttons. Create makes the review exactly once — with the presser's own token, from
- * the draft the card's id names (never from card data) — and answers with the result card; a second press
- * finds the first one's result. Cancel and Change a setting act on the same draft.
+ * The confirmation card's buttons, on the confirm-then-act rules (only the draft's owner, in its conversation,
+ * on the card's current revision). Create makes the review exactly once — with the presser's own token, from
+ * the stored draft (never from card data) — and answers with the result card; a second press finds the first
+ * one's result. Cancel and Change a setting act on the same draft.
  */
 export function creationActions(drafts: DraftStore, graphFor: SenderGraph, startChange: StartChange, log: Logger): VerbHandlers {
-  /** The draft a button names, or the answer when there is nothing left to do (unknown, or already created). */
-  const openDraft = async (data: unknown): Promise<Draft | AdaptiveCardInvokeResponse> => {
-    const draft = await drafts.get(confirmationIdOf(data));
-    if (!draft) return message(GONE);
-    if (draft.status === 'created' && draft.created) return createdCard(draft.created);
-    return draft;
+  const rules: Omit<ConfirmThenActSpec<DraftPayload, CreatedReview>, 'needsGraph' | 'act'> = {
+    actions: drafts,
+    noun: 'draft',
+    unknownText: 'This confirmation has expired or is unknown: nothing was created. Start again with `create review`.',
+    current: (draft) => card(draftCard(draft, today(), 'This card was out of date: here is the draft as it is now. Nothing was done.')),
+    final: (draft) => (draft.state === 'done' && draft.result ? createdCard(draft.result) : message('This review was cancelled: nothing was created.')),
   };
   return {
-    [REVIEW_CREATE]: {
+    [REVIEW_CREATE]: confirmThenAct({
+      ...rules,
       needsGraph: true,
-      async handle(turn, data) {
-        const draft = await openDraft(data);
-        if (!('settings' in draft)) return draft;
-        if (draft.status === 'cancelled') return message('This review was cancelled: nothing was created.');
-        const problems = validateSettings(draft.settings, today());
+      async act(turn, draft) {
+        const { settings } = draft.payload;
+        const problems = validateSettings(settings, today());
         if (problems.length > 0) {
-          return card(renderCreateFailedCard({ title: 'This review cannot be created as it is', reason: problems.map((p) => p.reason).join(' '), confirmationId: draft.id, changeStep: 'which', changeLabel: 'a setting' }));
+          return card(renderCreateFailedCard({ title: 'This review cannot be created as it is', reason: problems.map((p) => p.reason).join(' '),
+            confirmationId: draft.id, revision: draft.revision, changeStep: 'which', changeLabel: 'a setting' }));
         }
-        if (!(await drafts.claim(draft.id))) return message('This review is being created already; its result card follows in a moment.');
+        if (!(await drafts.claim(draft))) return message('This review is being created already; its result card follows in a moment.');
         try {
-          const body = toDefinition(draft.settings);
+          const body = toDefinition(settings);
           // Unique per confirmation: lets a create whose answer was lost be recognised among same-named reviews.
           const tagged = { ...body, descriptionForAdmins: `${body.descriptionForAdmins} (Created in Microsoft Teams, request ${draft.id}.)` };
           const { definition, recovered } = await createOnce(await graphFor(turn), tagged, userIdOf(turn), log);
-          const created = {
-            definitionId: definition.id ?? '', name: definition.displayName ?? draft.settings.name, status: definition.status ?? 'NotStarted',
-            firstRun: formatDay(draft.settings.schedule.startDate),
+          const created: CreatedReview = {
+            definitionId: definition.id ?? '', name: definition.displayName ?? settings.name, status: definition.status ?? 'NotStarted',
+            firstRun: formatDay(settings.schedule.startDate),
           };
-          await drafts.save({ ...draft, status: 'created', created });
-          log.info({ definitionId: created.definitionId, recovered, draftId: draft.id }, 'access review created');
+          await drafts.finish(draft, created);
+          log.info({ definitionId: created.definitionId, recovered, draftId: draft.id, revision: draft.revision }, 'access review created');
           return createdCard(created);
         } catch (error) {
-          await drafts.release(draft.id);
+          await drafts.release(draft);
           if (!isAppError(error) || error.code === 'SignInRequired') throw error;
           const transient = error.code === 'Throttled' || error.code === 'GraphUnavailable';
           return card(renderCreateFailedCard({
             title: transient ? 'Microsoft Graph is busy' : 'The review was not created',
-            reason: error.userMessage, confirmationId: draft.id, canRetry: transient,
+            reason: error.userMessage, confirmationId: draft.id, revision: draft.revision, canRetry: transient,
             ...(error.code === 'BadRequest' ? { changeStep: 'which', changeLabel: 'a setting' } : {}),
           }));
         }
       },
-    },
-    [REVIEW_CANCEL]: {
+    }),
+    [REVIEW_CANCEL]: confirmThenAct({
+      ...rules,
       needsGraph: false,
-      async handle(_turn, data) {
-        const draft = await openDraft(data);
-        if (!('settings' in draft)) return draft;
-        await drafts.save({ ...draft, status: 'cancelled' });
+      async act(_turn, draft) {
+        const outcome = await drafts.cancel(draft);
+        if (outcome.kind === 'busy') return message('This review is being created right now, so it can no longer be cancelled.');
+        if (outcome.kind === 'final' && outcome.action.state === 'done') return rules.final(outcome.action);
         return message('Cancelled: nothing was created.');
       },
-    },
-    [REVIEW_CHANGE]: {
+    }),
+    [REVIEW_CHANGE]: confirmThenAct({
+      ...rules,
       needsGraph: false,
-      async handle(turn, data) {
-        const draft = await openDraft(data);
-        if (!('settings' in draft)) return draft;
-        await startChange(turn, { ...draft, status: 'open' });
+      async act(turn, draft) {
+        await startChange(turn, draft);
         return message('Which setting would you like to change? (see below)');
       },
-    },
+    }),
   };
 }

@@ -8,6 +8,7 @@ import { isAppError } from '../errors';
 import { replyActivity } from '../features/feature';
 import { VERB_COMMANDS, type FeatureRegistry } from '../features';
 import { scopeOf, userIdOf, type FeatureRunner } from '../features/runner';
+import { quoted } from '../userText';
 import { ROOT_DIALOG, ROOT_WATERFALL, SSO_PROMPT } from './dialogIds';
 import type { SsoPrompt, SsoPromptResult } from './ssoPrompt';
 import { CREATE_REVIEW_DIALOG, type CreateReviewDialog } from './wizard/createReviewDialog';
@@ -47,12 +48,20 @@ export function wizardContext(turn: TurnContext): WizardContext {
   };
 }
 
+/** Words that steer a wizard; with no wizard of the sender's running they have nothing to act on. */
+const NAVIGATION_WORDS = new Set(['cancel', 'back']);
+const NOT_YOUR_QUESTION = 'That button answers a question that is not yours, or that has ended: only the person who started a wizard ' +
+  'can answer it. Type `help` to see what I can do.';
+
+/** A wizard card's button (Action.Submit) sends its step id along. */
+const isWizardAnswer = (value: unknown): boolean => typeof (value as { wizard?: unknown } | undefined)?.wizard === 'string';
+
 /** The card verb that replays a command through Universal Actions, if it has one. */
 const verbFor = (name: CommandName): keyof typeof VERB_COMMANDS | undefined =>
   (Object.keys(VERB_COMMANDS) as Array<keyof typeof VERB_COMMANDS>).find((verb) => VERB_COMMANDS[verb] === name);
 
 const unknownReply = (word: string, suggestion: string | undefined): string =>
-  `I didn't understand "${word}".${suggestion ? ` Did you mean \`${suggestion}\`?` : ''} Type \`help\` to see what I can do.`;
+  `I didn't understand ${quoted(word)}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''} Type \`help\` to see what I can do.`;
 
 /**
  * One turn of conversation: text → command → (sign-in if it needs Graph) → feature → reply. The waterfall's
@@ -82,7 +91,12 @@ export class RootDialog extends ComponentDialog {
     if (begin) return step.beginDialog(begin.dialogId, begin.options);
     const parsed = parseCommand(turn.activity.text ?? '');
     if (parsed.kind === 'empty') {
-      await turn.sendActivity('Type `help` to see what I can do.');
+      await turn.sendActivity(isWizardAnswer(turn.activity.value) ? NOT_YOUR_QUESTION : 'Type `help` to see what I can do.');
+      return step.endDialog();
+    }
+    if (parsed.kind === 'unknown' && NAVIGATION_WORDS.has(parsed.word.toLowerCase())) {
+      // In a shared room someone else's wizard is theirs: a `cancel` here only ever means the sender's own.
+      await turn.sendActivity(`You have nothing in progress here to ${parsed.word.toLowerCase()}. Type \`help\` to see what I can do.`);
       return step.endDialog();
     }
     if (parsed.kind === 'unknown') {

@@ -5,6 +5,7 @@ import type { Scope } from '../commands/commands';
 import { isAppError } from '../errors';
 import type { GraphClientFactory } from '../graph/graphClient';
 import type { Logger } from '../logger';
+import type { Actor } from '../pending/pendingActions';
 import type { Feature, FeatureReply } from './feature';
 
 /** Where a turn happens, from Teams' conversationType. */
@@ -15,6 +16,9 @@ export function scopeOf(turn: TurnContext): Scope {
 
 /** The Entra object id of the sender (Teams sets it; the Bot Framework token vouches for the activity). */
 export const userIdOf = (turn: TurnContext): string => turn.activity.from?.aadObjectId ?? '';
+
+/** Who acts in this turn and where (the pending-action rules compare both). */
+export const actorOf = (turn: TurnContext): Actor => ({ userId: userIdOf(turn), conversationId: turn.activity.conversation?.id ?? '' });
 
 /** A Graph client with the token of the turn's sender (never anyone else's, never the app's). */
 export type SenderGraph = (turn: TurnContext) => Promise<Client>;

@@ -48,6 +48,7 @@ const settingsData = (overrides: Partial<SettingsFormCardData> = {}): SettingsFo
 
 const confirmationData = (overrides: Partial<ConfirmationCardData> = {}): ConfirmationCardData => ({
   confirmationId: 'c-7f3a',
+  revision: 3,
   title: 'Create this access review?',
   lines: [
     { label: 'What', value: 'Guests of Sales Team' },
@@ -81,7 +82,7 @@ const representative: Record<string, AdaptiveCardJson> = {
   settingsForm: renderSettingsFormCard(settingsData()),
   confirmation: renderConfirmationCard(confirmationData()),
   created: renderCreatedCard({ name: 'Guests of Sales Team', id: '2a7a4ed2-8ad1-4b23-9a0c-42cb3e4c0a01', status: 'NotStarted', firstRun: '1 July 2025', link: 'https://entra.microsoft.com/#view/Microsoft_AAD_ERM/DashboardBlade' }),
-  createFailed: renderCreateFailedCard({ title: 'The review was not created', reason: 'Microsoft Graph refused the reviewers: a fallback reviewer is required.', changeStep: 'reviewers', confirmationId: 'c-7f3a' }),
+  createFailed: renderCreateFailedCard({ title: 'The review was not created', reason: 'Microsoft Graph refused the reviewers: a fallback reviewer is required.', changeStep: 'reviewers', confirmationId: 'c-7f3a', revision: 3 }),
 };
 
 const hostile: Record<string, AdaptiveCardJson> = {
@@ -109,7 +110,7 @@ const hostile: Record<string, AdaptiveCardJson> = {
     problems: Array.from({ length: 50 }, () => WIDE),
   })),
   created: renderCreatedCard({ name: NAME_256 + LONG, id: LONG, status: HOSTILE + LONG, firstRun: HOSTILE + LONG, link: `https://entra.microsoft.com/#${LONG}` }),
-  createFailed: renderCreateFailedCard({ title: HOSTILE + LONG, reason: HOSTILE + LONG, changeStep: 'schedule', changeLabel: HOSTILE + LONG, canRetry: true, confirmationId: HOSTILE }),
+  createFailed: renderCreateFailedCard({ title: HOSTILE + LONG, reason: HOSTILE + LONG, changeStep: 'schedule', changeLabel: HOSTILE + LONG, canRetry: true, confirmationId: HOSTILE, revision: 3 }),
 };
 
 describe('every creation card passes validateCard', () => {
@@ -238,7 +239,7 @@ describe('confirmation card', () => {
     const card = representative.confirmation;
     expect(executes(card).map((action) => [action.title, action.verb])).toEqual([['Create', REVIEW_CREATE], ['Change a setting', REVIEW_CHANGE], ['Cancel', REVIEW_CANCEL]]);
     for (const action of executes(card)) {
-      expect(action.data).toEqual({ verb: action.verb, confirmationId: 'c-7f3a' });
+      expect(action.data).toEqual({ verb: action.verb, confirmationId: 'c-7f3a', revision: 3 });
       expect(action.fallback).toEqual({ type: 'Action.Submit', title: action.title, data: action.data });
     }
   });
@@ -289,24 +290,24 @@ describe('create failed card', () => {
     const card = representative.createFailed;
     expect(runs(card)).toEqual(['The review was not created', 'Microsoft Graph refused the reviewers: a fallback reviewer is required.']);
     expect(executes(card).map((action) => [action.title, action.verb, action.data])).toEqual([
-      ['Change reviewers', REVIEW_CHANGE, { verb: REVIEW_CHANGE, confirmationId: 'c-7f3a', step: 'reviewers' }],
-      ['Cancel', REVIEW_CANCEL, { verb: REVIEW_CANCEL, confirmationId: 'c-7f3a' }],
+      ['Change reviewers', REVIEW_CHANGE, { verb: REVIEW_CHANGE, confirmationId: 'c-7f3a', revision: 3, step: 'reviewers' }],
+      ['Cancel', REVIEW_CANCEL, { verb: REVIEW_CANCEL, confirmationId: 'c-7f3a', revision: 3 }],
     ]);
     for (const action of executes(card)) expect(action.fallback).toEqual({ type: 'Action.Submit', title: action.title, data: action.data });
   });
 
   it('has only Cancel when no setting is named, and Try again when the failure may pass', () => {
-    const plain = renderCreateFailedCard({ title: 'Not created', reason: 'Microsoft Graph is busy.', confirmationId: 'c1' });
+    const plain = renderCreateFailedCard({ title: 'Not created', reason: 'Microsoft Graph is busy.', confirmationId: 'c1', revision: 3 });
     expect(titles(plain)).toEqual(['Cancel']);
-    const retry = renderCreateFailedCard({ title: 'Not created', reason: 'Microsoft Graph is busy.', canRetry: true, confirmationId: 'c1' });
+    const retry = renderCreateFailedCard({ title: 'Not created', reason: 'Microsoft Graph is busy.', canRetry: true, confirmationId: 'c1', revision: 3 });
     expect(executes(retry).map((action) => [action.title, action.verb, action.data])).toEqual([
-      ['Try again', REVIEW_CREATE, { verb: REVIEW_CREATE, confirmationId: 'c1' }],
-      ['Cancel', REVIEW_CANCEL, { verb: REVIEW_CANCEL, confirmationId: 'c1' }],
+      ['Try again', REVIEW_CREATE, { verb: REVIEW_CREATE, confirmationId: 'c1', revision: 3 }],
+      ['Cancel', REVIEW_CANCEL, { verb: REVIEW_CANCEL, confirmationId: 'c1', revision: 3 }],
     ]);
   });
 
   it('names the setting with changeLabel when given', () => {
-    const card = renderCreateFailedCard({ title: 't', reason: 'r', changeStep: 'schedule', changeLabel: 'the duration', confirmationId: 'c1' });
+    const card = renderCreateFailedCard({ title: 't', reason: 'r', changeStep: 'schedule', changeLabel: 'the duration', confirmationId: 'c1', revision: 3 });
     expect(titles(card)).toEqual(['Change the duration', 'Cancel']);
   });
 });

@@ -28,14 +28,15 @@ const definitions = (): Promise<Array<Record<string, unknown>>> => graphItems(te
 const byName = async (name: string): Promise<Array<Record<string, unknown>>> => (await definitions()).filter((d) => d.displayName === name);
 
 /** The latest card sent with an Execute button of `verb`, and its confirmation id. */
-async function confirmationCard(): Promise<{ sent: SentActivity; confirmationId: string; card: string }> {
+async function confirmationCard(): Promise<{ sent: SentActivity; confirmationId: string; revision: number; card: string }> {
   const sent = await teams.waitFor(() => teams.sent.filter((s) => text(s.activity).includes('review.create')).at(-1), 10_000);
   const confirmationId = /"confirmationId":"([0-9a-f-]{36})"/.exec(text(sent.activity))?.[1] ?? '';
-  return { sent, confirmationId, card: text(sent.activity) };
+  const revision = Number(/"revision":(\d+)/.exec(text(sent.activity))?.[1]);
+  return { sent, confirmationId, revision, card: text(sent.activity) };
 }
 
-async function pressCreate(user: TeamsUser, confirmation: { sent: SentActivity; confirmationId: string }): Promise<JsonObject> {
-  const answer = await teams.cardAction(user, confirmation.sent.id, 'review.create', { confirmationId: confirmation.confirmationId });
+async function pressCreate(user: TeamsUser, confirmation: { sent: SentActivity; confirmationId: string; revision: number }): Promise<JsonObject> {
+  const answer = await teams.cardAction(user, confirmation.sent.id, 'review.create', { confirmationId: confirmation.confirmationId, revision: confirmation.revision });
   expect(answer.status).toBe(200);
   return isObject(answer.body) ? answer.body : {};
 }
@@ -122,14 +123,14 @@ test('bad quick-create input names the first word not understood, and nothing is
   await control(tenant, 'POST', '/stats/reset');
   await teams.message(USERS.adele, 'review "Sales Team" guests fortnightly');
   const reply = await teams.waitFor(() => teams.sent.at(-1));
-  expect(teams.textOf(reply)).toContain('"fortnightly"');
+  expect(teams.textOf(reply)).toContain("I didn't understand `fortnightly` in your review command.");
   expect(teams.textOf(reply)).toContain('quarterly');
   expect((await control(tenant, 'GET', '/stats')).body.requests).toBe(0);
 });
 
 test('with 30 % injected 429/503 faults, 20 confirmed creates make exactly 20 reviews', async () => {
   // Twenty confirmations of reviews with the same generated name: only the request tag tells them apart.
-  const confirmations: Array<{ sent: SentActivity; confirmationId: string }> = [];
+  const confirmations: Array<{ sent: SentActivity; confirmationId: string; revision: number }> = [];
   for (let i = 1; i <= 20; i += 1) {
     teams.clear();
     await teams.message(USERS.adele, 'review Finance members once for 7 days');

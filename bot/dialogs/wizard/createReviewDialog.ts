@@ -4,7 +4,7 @@ import { sendConfirmation } from '../../creation/confirmation';
 import { isAppError } from '../../errors';
 import type { DraftStore } from '../../creation/drafts';
 import type { TokenProvider } from '../../auth/tokenProvider';
-import type { SenderGraph } from '../../features/runner';
+import { userIdOf, type SenderGraph } from '../../features/runner';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from '../dialogLib';
 import { SSO_PROMPT } from '../dialogIds';
 import type { SsoPrompt, SsoPromptResult } from '../ssoPrompt';
@@ -97,8 +97,10 @@ export class CreateReviewDialog extends ComponentDialog {
   private async renewSignIn(inner: DialogContext, progress: Progress, confirm: boolean): Promise<DialogTurnResult> {
     progress.signingIn = true;
     progress.confirmAfterSignIn = confirm;
-    await this.tokens.signOut(progress.context.requester.id);
-    const result = await inner.beginDialog(SSO_PROMPT, { userId: progress.context.requester.id });
+    // The sender's own token, never anyone else's (dialog state is per user, so the sender is the requester).
+    const userId = userIdOf(inner.context);
+    await this.tokens.signOut(userId);
+    const result = await inner.beginDialog(SSO_PROMPT, { userId });
     // Signed in at once (local SSO, or a token arrived meanwhile): go on in this turn.
     if (result.status === DialogTurnStatus.complete) return this.afterSignIn(inner, progress, result.result as SsoPromptResult | undefined);
     return result;

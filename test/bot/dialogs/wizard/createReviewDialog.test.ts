@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConversationState, type StoreItems } from 'botbuilder';
 import { SsoService } from '../../../../bot/auth/ssoService';
 import { loadConfig } from '../../../../bot/config';
-import { DraftStore } from '../../../../bot/creation/drafts';
+import { createDraftStore, type DraftStore, type ReviewDraft } from '../../../../bot/creation/drafts';
 import { DialogTurnStatus } from '../../../../bot/dialogs/dialogLib';
 import { SsoPrompt } from '../../../../bot/dialogs/ssoPrompt';
 import { CreateReviewDialog, settingsFromState, type CreateReviewOptions } from '../../../../bot/dialogs/wizard/createReviewDialog';
@@ -57,7 +57,7 @@ let drafts: DraftStore;
 beforeAll(async () => {
   world = await startWorld();
   store = new WatchedStore(new SqliteStorage(':memory:'));
-  drafts = new DraftStore(store);
+  drafts = createDraftStore(store);
 });
 afterAll(async () => {
   await store.close();
@@ -105,7 +105,7 @@ function progress(chat: WizardChat): { step: string; state: WizardState } {
 /** The confirmation card's Create button (Action.Execute, verb review.create) and its draft id. */
 function confirmationOf(replies: Reply[]): string {
   const create = buttonsOf(WizardChat.card(replies)).find((b) => b.type === 'Action.Execute' && b.verb === 'review.create');
-  expect(create?.data).toEqual({ verb: 'review.create', confirmationId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string });
+  expect(create?.data).toEqual({ verb: 'review.create', confirmationId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string, revision: expect.any(Number) as number });
   return String(create?.data.confirmationId);
 }
 
@@ -126,9 +126,9 @@ test('the whole wizard ends with the confirmation card, whose draft holds the se
   expect(textOf(WizardChat.card(last))).toContain('Finance Apps');
   const id = confirmationOf(last);
   expect(draftKeys().slice(before)).toEqual([`drafts/${id}`]);
-  const draft = await drafts.get(id);
-  expect(draft).toMatchObject({ id, requesterId: USER.adele, status: 'open' });
-  expect(draft?.settings).toEqual({
+  const draft = await draftOf(id);
+  expect(draft).toMatchObject({ id, revision: 1, requester: { id: USER.adele, name: 'Adele Vance' }, state: 'pending' });
+  expect(draft?.payload.settings).toEqual({
     scope: { kind: 'members', group: expect.objectContaining(FINANCE) as object },
     reviewers: { kind: 'owners' },
     fallbackReviewers: [ADELE],
@@ -207,7 +207,7 @@ test('a bot restart in the middle loses nothing: new dialogs over the same state
     expect(await walk(after, ['me', 'once', 'today', '7'])).toEqual([TITLES.frequency, TITLES.start, TITLES.duration, TITLES.settings]);
     const last = await after.say('next');
     expect(titleOf(WizardChat.card(last))).toBe('Sales Team guests – one-time review');
-    expect((await drafts.get(confirmationOf(last)))?.settings).toMatchObject({
+    expect((await draftOf(confirmationOf(last)))?.payload.settings).toMatchObject({
       scope: { kind: 'guests', group: { id: GROUP.salesTeam } }, reviewers: { kind: 'owners' }, fallbackReviewers: [ADELE],
       schedule: { frequency: 'once', startDate: world.today, durationDays: 7 },
     });
@@ -217,6 +217,12 @@ test('a bot restart in the middle loses nothing: new dialogs over the same state
   }
 });
 
+/** A draft as its owner (the chat's sender) opens it now, whatever revision it is at. */
+async function draftOf(id: string): Promise<ReviewDraft | undefined> {
+  const opened = await drafts.open({ id, revision: undefined }, { userId: USER.adele, conversationId: WizardChat.conversationId });
+  return opened.kind === 'outdated' || opened.kind === 'open' ? opened.action : undefined;
+}
+
 /** A complete wizard state and its saved draft (what the confirmation card's "Change a setting" starts from). */
 async function savedDraft(): Promise<{ state: WizardState; draftId: string }> {
   const state: WizardState = {
@@ -224,10 +230,9 @@ async function savedDraft(): Promise<{ state: WizardState; draftId: string }> {
     schedule: { frequency: 'monthly', startDate: world.today, durationDays: 14, end: { kind: 'never' } },
     options: DEFAULT_OPTIONS, name: 'Finance review', descriptionForReviewers: 'Please review.',
   };
-  const draftId = drafts.newId();
-  await drafts.save({ id: draftId, settings: settingsFromState(state, contextFor(world)), requesterId: USER.adele, conversationId: 'c',
-    createdAt: new Date(0).toISOString(), status: 'open' });
-  return { state, draftId };
+  const counts = { principals: 3, guests: 0, owners: 1, requesterInScope: false };
+  const draft = await drafts.start({ id: USER.adele, name: 'Adele Vance' }, WizardChat.conversationId, { settings: settingsFromState(state, contextFor(world)), counts });
+  return { state, draftId: draft.id };
 }
 
 test('changing a setting asks which, runs only that step, and confirms the same draft again', async () => {
@@ -239,7 +244,7 @@ test('changing a setting asks which, runs only that step, and confirms the same 
   expect(chat.result.status).toBe(DialogTurnStatus.complete);
   expect(titleOf(WizardChat.card(last))).toBe('Renamed review');
   expect(confirmationOf(last)).toBe(draftId);
-  expect((await drafts.get(draftId))?.settings).toEqual(settingsFromState({ ...state, name: 'Renamed review' }, contextFor(world)));
+  expect((await draftOf(draftId))?.payload.settings).toEqual(settingsFromState({ ...state, name: 'Renamed review' }, contextFor(world)));
 });
 
 describe('an expired sign-in is renewed (silently here: the token provider has a token again)', () => {

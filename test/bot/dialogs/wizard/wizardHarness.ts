@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { ConversationState, MemoryStorage } from 'botbuilder';
+import { ConversationState, MemoryStorage, TestAdapter, type Middleware } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import type { TokenProvider, SignedInUser } from '../../../../bot/auth/tokenProvider';
 import { DialogTurnStatus, type Dialog, type DialogTurnResult } from '../../../../bot/dialogs/dialogLib';
@@ -110,8 +110,18 @@ export class WizardChat {
   readonly client: DialogTestClient;
 
   constructor(dialog: Dialog, options: unknown, conversationState: ConversationState = new ConversationState(new MemoryStorage())) {
-    this.client = new DialogTestClient('msteams', dialog, options, [], conversationState);
+    // Every turn comes from Adele, as Teams says it: her Entra object id on the sender (the draft rules compare it).
+    const asAdele: Middleware = {
+      onTurn: async (turn, next) => {
+        Object.assign(turn.activity.from, { name: ADELE.displayName, aadObjectId: ADELE.id });
+        await next();
+      },
+    };
+    this.client = new DialogTestClient('msteams', dialog, options, [asAdele], conversationState);
   }
+
+  /** The conversation every turn of a chat happens in (TestAdapter's default conversation). */
+  static readonly conversationId: string = new TestAdapter().conversation.conversation.id;
 
   async say(activity: string | Reply): Promise<Reply[]> {
     const replies: Reply[] = [];

@@ -1,0 +1,58 @@
+import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import { actorOf } from '../features/runner';
+import type { PendingAction, PendingActions } from '../pending/pendingActions';
+import { invokeReply, type VerbHandler } from '.';
+
+/** One button of a confirm-then-act card (Create, Change a setting, Cancel, later Stop, Apply, Delete, Submit…). */
+export interface ConfirmThenActSpec<P, R> {
+  actions: PendingActions<P, R>;
+  needsGraph: boolean;
+  /** What the action is called in answers to others, e.g. "draft" → "This is Adele Vance's draft". */
+  noun: string;
+  /** The answer when the card names nothing live (unknown or expired). */
+  unknownText: string;
+  /** The card of the action's current revision: what a press on an outdated card gets back instead. */
+  current(action: PendingAction<P, R>): AdaptiveCardInvokeResponse;
+  /** The answer to a press on a done or cancelled action (its result, or that it was cancelled). */
+  final(action: PendingAction<P, R>): AdaptiveCardInvokeResponse;
+  /** Acts for the owner, on the revision the card showed. */
+  act(turn: TurnContext, action: PendingAction<P, R>, data: unknown): Promise<AdaptiveCardInvokeResponse>;
+}
+
+const message = (text: string): AdaptiveCardInvokeResponse => invokeReply({ text });
+
+/** The id and revision a card sends back (untrusted: PendingActions checks both). */
+function cardRefOf(data: unknown): { id: unknown; revision: unknown } {
+  const fields = typeof data === 'object' && data !== null ? (data as { confirmationId?: unknown; revision?: unknown }) : {};
+  return { id: fields.confirmationId, revision: fields.revision };
+}
+
+/**
+ * A verb handler with the pending-action rules applied before anything else (before sign-in too): only the
+ * owner, in the conversation where it was asked, on the card's current revision, of an action still pending.
+ * Others get a plain answer naming the owner; an outdated card is refreshed; a final one shows how it ended.
+ */
+export function confirmThenAct<P, R>(spec: ConfirmThenActSpec<P, R>): VerbHandler {
+  return {
+    needsGraph: spec.needsGraph,
+    async admit(turn, data) {
+      const opened = await spec.actions.open(cardRefOf(data), actorOf(turn));
+      switch (opened.kind) {
+        case 'open':
+          return { admitted: opened.action };
+        case 'unknown':
+          return { refuse: message(spec.unknownText) };
+        case 'notYours':
+          return { refuse: message(`This is ${opened.owner}'s ${spec.noun}: only ${opened.owner} can change, cancel or confirm it, ` +
+            'in the conversation where it was asked for. Nothing was changed.') };
+        case 'outdated':
+          return { refuse: spec.current(opened.action) };
+        case 'final':
+          return { refuse: spec.final(opened.action) };
+        case 'busy':
+          return { refuse: message(`This ${spec.noun} is being acted on right now; its result follows in a moment.`) };
+      }
+    },
+    handle: (turn, data, admitted) => spec.act(turn, admitted as PendingAction<P, R>, data),
+  };
+}
