@@ -1,5 +1,6 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
-import type { Scope } from './commands/commands';
+import type { Scope } from './commands/command';
+import { isoNow, type Clock } from './clock';
 import type { KeyValueStore } from './storage/keyValueStore';
 
 /** Where the bot can post later (digests): the conversation reference and its Teams context. */
@@ -21,7 +22,7 @@ interface TeamsChannelData {
 export class ConversationStore {
   private readonly known = new Map<string, string>();
 
-  constructor(private readonly store: KeyValueStore) {}
+  constructor(private readonly store: KeyValueStore, private readonly clock: Clock) {}
 
   private static key(conversationId: string): string {
     return `conversations/${conversationId}`;
@@ -36,7 +37,7 @@ export class ConversationStore {
     if (this.known.get(conversationId) === fingerprint) return;
     const item: StoredConversation = {
       reference, scope, tenantId: channelData.tenant?.id ?? reference.conversation?.tenantId,
-      teamId: channelData.team?.id, aadGroupId: channelData.team?.aadGroupId, updatedAt: new Date().toISOString(),
+      teamId: channelData.team?.id, aadGroupId: channelData.team?.aadGroupId, updatedAt: isoNow(this.clock),
     };
     await this.store.write({ [ConversationStore.key(conversationId)]: { ...item, eTag: '*' } });
     this.known.set(conversationId, fingerprint);

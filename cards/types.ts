@@ -10,15 +10,16 @@ export type CardActionData = Readonly<Record<string, string>>;
 /** An expanded Adaptive Card: plain JSON, ready to attach. */
 export type AdaptiveCardJson = Readonly<Record<string, unknown>>;
 
-/** Groups of the help card, in display order. */
-export type HelpGroup = 'Create' | 'Read' | 'Manage' | 'Channel digests' | 'Account';
-
-/** One row of the help table: a command, one line about it, and where it works. */
+/** One row of the help table: a command as typed (with its arguments) and one line about it. */
 export interface HelpCommand {
   readonly command: string;
   readonly description: string;
-  readonly group: HelpGroup;
-  readonly scopes: readonly ConversationScope[];
+}
+
+/** A titled group of rows on the help card. */
+export interface HelpGroupData {
+  readonly name: string;
+  readonly commands: readonly HelpCommand[];
 }
 
 /** Data for welcome.json: sent when the bot is installed. */
@@ -26,11 +27,10 @@ export interface WelcomeCardData {
   readonly scope: ConversationScope;
 }
 
-/** Data for help.json: the scope decides which commands are listed. */
+/** Data for help.json: the commands that work in this scope (from the bot's command catalogue), in groups. */
 export interface HelpCardData {
   readonly scope: ConversationScope;
-  /** When given, only these entries of HELP_COMMANDS (by their `command` text) are listed: what this version does. */
-  readonly commands?: readonly string[];
+  readonly groups: readonly HelpGroupData[];
 }
 
 /** Data for channelSignIn.json: the button that replays a command with Universal Actions SSO. */

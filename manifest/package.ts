@@ -4,6 +4,7 @@ import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import JSZip from 'jszip';
 import { loadConfig, type AppConfig } from '../bot/config';
 import { ICONS } from './makeIcons';
+import { commandLists } from './commandMenu';
 
 /**
  * `npm run package-manifest`: fills manifest.template.json from the bot's configuration, validates it offline
@@ -64,7 +65,10 @@ export function fillTemplate(template: string, values: TemplateValues): string {
     return JSON.stringify(value).slice(1, -1);
   });
   if (missing.size > 0) throw new Error(`No value for template placeholder(s): ${[...missing].join(', ')}`);
-  return filled;
+  // The command menu comes from the bot's command catalogue, so it lists exactly what the bot does, where it does it.
+  const manifest = JSON.parse(filled) as ManifestJson;
+  for (const bot of manifest.bots ?? []) bot.commandLists = commandLists();
+  return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 /** Most commands Teams shows per command list: 10 up to manifest 1.24, 12 from 1.25. */

@@ -7,7 +7,8 @@ import type { SsoService } from '../auth/ssoService';
 import { hasUserToken, type TokenProvider } from '../auth/tokenProvider';
 import type { AppConfig } from '../config';
 import { isAppError } from '../errors';
-import { VERB_COMMANDS, type FeatureRegistry } from '../features';
+import { commandForVerb } from '../commands';
+import type { FeatureRegistry } from '../features';
 import type { Feature, FeatureReply } from '../features/feature';
 import { userIdOf, type FeatureRunner } from '../features/runner';
 
@@ -59,13 +60,13 @@ export class CardActions {
   async handle(turn: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const verb = value.action.verb;
     if (!isCardVerb(verb)) return error(400, 'BadRequest', 'This button is not one I know (it may come from an older version of the bot).');
-    const command = VERB_COMMANDS[verb];
-    const feature = command === undefined ? undefined : this.features.get(command);
+    const command = commandForVerb(verb);
+    const feature = command === undefined ? undefined : this.features.get(command.name);
     const handler = this.handlers[verb];
     if (!feature && !handler) return error(400, 'BadRequest', 'This button is not available.');
     const admission = handler?.admit ? await handler.admit(turn, value.action.data) : undefined;
     if (admission && 'refuse' in admission) return admission.refuse;
-    if ((feature ?? handler)?.needsGraph === true) {
+    if (handler ? handler.needsGraph : command?.signIn === 'user') {
       const refusal = await this.ensureSignedIn(turn, value);
       if (refusal) return refusal;
     }

@@ -1,8 +1,8 @@
 import { distance } from 'fastest-levenshtein';
-import { COMMANDS, type CommandName } from './commands';
+import { COMMANDS } from '.';
 
 export type ParseResult =
-  | { kind: 'command'; name: CommandName; /** The rest of the text after the command words, as typed. */ args: string }
+  | { kind: 'command'; name: string; /** The rest of the text after the command words, as typed. */ args: string }
   | { kind: 'empty' }
   | { kind: 'unknown'; /** The first word not understood. */ word: string; /** The closest command, when one is close. */ suggestion: string | undefined };
 

@@ -1,6 +1,7 @@
 import type { ScopeCounts } from '../../reviews/impact';
 import type { ReviewSettings } from '../../reviews/settings';
 import { PendingActions, type PendingAction } from '../pending/pendingActions';
+import type { Clock } from '../clock';
 import type { KeyValueStore } from '../storage/keyValueStore';
 
 /** What a confirmation card shows: the settings and the impact counts read when it was made. */
@@ -30,5 +31,5 @@ const CLAIM_SECONDS = 10 * 60;
  * Drafts in shared storage, so a confirmation card works whichever replica receives its button, and a second
  * press of Create finds the first one's claim instead of creating the review twice.
  */
-export const createDraftStore = (store: KeyValueStore, now?: () => number): DraftStore =>
-  new PendingActions<DraftPayload, CreatedReview>(store, { kind: 'drafts', ttlSeconds: DRAFT_SECONDS, claimSeconds: CLAIM_SECONDS, ...(now ? { now } : {}) });
+export const createDraftStore = (store: KeyValueStore, clock: Clock): DraftStore =>
+  new PendingActions<DraftPayload, CreatedReview>(store, { kind: 'drafts', ttlSeconds: DRAFT_SECONDS, claimSeconds: CLAIM_SECONDS, clock });

@@ -2,31 +2,30 @@ import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type Waterfall
 import { renderChannelSignInCard } from '../../cards';
 import { hasUserToken, type TokenProvider } from '../auth/tokenProvider';
 import { parseCommand } from '../commands/commandParser';
-import { commandSpec, type CommandName } from '../commands/commands';
+import { commandNamed, isAvailable, whereItWorks } from '../commands';
+import { todayOf, type Clock } from '../clock';
 import type { AppConfig } from '../config';
 import { isAppError } from '../errors';
 import { replyActivity } from '../features/feature';
-import { VERB_COMMANDS, type FeatureRegistry } from '../features';
+import type { FeatureRegistry } from '../features';
 import { scopeOf, userIdOf, type FeatureRunner } from '../features/runner';
 import { quoted } from '../userText';
 import { ROOT_DIALOG, ROOT_WATERFALL, SSO_PROMPT } from './dialogIds';
 import type { SsoPrompt, SsoPromptResult } from './ssoPrompt';
-import { CREATE_REVIEW_DIALOG, type CreateReviewDialog } from './wizard/createReviewDialog';
-import { QUICK_CREATE_DIALOG, type QuickCreateDialog } from './wizard/quickCreateDialog';
+import type { CreateReviewDialog } from './wizard/createReviewDialog';
+import type { QuickCreateDialog } from './wizard/quickCreateDialog';
 import type { WizardContext } from './wizard/wizardState';
 import type { TurnContext } from 'botbuilder';
 
 interface PendingCommand {
-  name: CommandName;
+  /** A command name of the catalogue. */
+  name: string;
   args: string;
   text: string;
   retried?: boolean;
 }
 
 const values = (step: WaterfallStepContext): { pending?: PendingCommand } => step.values;
-
-/** Commands that are conversations (dialogs) rather than one answer. */
-const DIALOG_COMMANDS: Partial<Record<CommandName, string>> = { createReview: CREATE_REVIEW_DIALOG, quickCreate: QUICK_CREATE_DIALOG };
 
 /** Options to begin the root with: start a dialog directly (a card button, e.g. "Change a setting"). */
 export interface RootOptions {
@@ -38,13 +37,13 @@ interface TeamsChannelData {
 }
 
 /** The facts a creation dialog needs about this conversation and its user. */
-export function wizardContext(turn: TurnContext): WizardContext {
+export function wizardContext(turn: TurnContext, clock: Clock): WizardContext {
   const aadGroupId = (turn.activity.channelData as TeamsChannelData | undefined)?.team?.aadGroupId;
   return {
     scope: scopeOf(turn),
     ...(typeof aadGroupId === 'string' && scopeOf(turn) === 'channel' ? { teamGroupId: aadGroupId } : {}),
     requester: { id: userIdOf(turn), displayName: turn.activity.from?.name ?? 'you' },
-    today: new Date().toISOString().slice(0, 10),
+    today: todayOf(clock),
   };
 }
 
@@ -55,10 +54,6 @@ const NOT_YOUR_QUESTION = 'That button answers a question that is not yours, or 
 
 /** A wizard card's button (Action.Submit) sends its step id along. */
 const isWizardAnswer = (value: unknown): boolean => typeof (value as { wizard?: unknown } | undefined)?.wizard === 'string';
-
-/** The card verb that replays a command through Universal Actions, if it has one. */
-const verbFor = (name: CommandName): keyof typeof VERB_COMMANDS | undefined =>
-  (Object.keys(VERB_COMMANDS) as Array<keyof typeof VERB_COMMANDS>).find((verb) => VERB_COMMANDS[verb] === name);
 
 const unknownReply = (word: string, suggestion: string | undefined): string =>
   `I didn't understand ${quoted(word)}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''} Type \`help\` to see what I can do.`;
@@ -73,6 +68,7 @@ export class RootDialog extends ComponentDialog {
     private readonly features: FeatureRegistry,
     private readonly runner: FeatureRunner,
     private readonly tokens: TokenProvider,
+    private readonly clock: Clock,
     ssoPrompt: SsoPrompt,
     createReview: CreateReviewDialog,
     quickCreate: QuickCreateDialog,
@@ -103,19 +99,19 @@ export class RootDialog extends ComponentDialog {
       await turn.sendActivity(unknownReply(parsed.word, parsed.suggestion));
       return step.endDialog();
     }
-    const spec = commandSpec(parsed.name);
+    const spec = commandNamed(parsed.name);
     const scope = scopeOf(turn);
     if (!spec.scopes.includes(scope)) {
-      const where = spec.scopes.map((s) => ({ personal: 'personal chat with me', groupChat: 'group chats', channel: 'team channels' })[s]).join(' or ');
-      await turn.sendActivity(`\`${spec.phrases[0] ?? parsed.name}\` works only in ${where}.`);
+      await turn.sendActivity(`\`${spec.phrases[0] ?? parsed.name}\` works only in ${whereItWorks(spec)}.`);
       return step.endDialog();
     }
     const pending: PendingCommand = { name: parsed.name, args: parsed.args, text: turn.activity.text ?? '' };
-    if (!spec.needsGraph) return this.reply(step, pending);
+    // A command not available yet says so at once: no sign-in for nothing.
+    if (spec.signIn === 'none' || !isAvailable(spec)) return this.reply(step, pending);
     const userId = userIdOf(turn);
     if (scope === 'channel' && this.config.sso.mode === 'teams' && !(await hasUserToken(this.tokens, userId))) {
       // Bot SSO does not work in channels: a card button signs in through Universal Actions, or personal chat.
-      const verb = verbFor(pending.name);
+      const verb = spec.verbs?.[0];
       await turn.sendActivity(verb === undefined
         ? `To run \`${spec.phrases[0] ?? pending.name}\` as you I need to sign you in, which Teams only does in personal chat: send it to me there.`
         : replyActivity({ card: renderChannelSignInCard({ title: 'Continue as me', verb, data: { args: pending.args.slice(0, 200) } }) }));
@@ -138,8 +134,8 @@ export class RootDialog extends ComponentDialog {
   }
 
   private async reply(step: WaterfallStepContext, pending: PendingCommand): Promise<DialogTurnResult> {
-    const dialogId = DIALOG_COMMANDS[pending.name];
-    if (dialogId) return step.beginDialog(dialogId, { args: pending.args, context: wizardContext(step.context) });
+    const run = commandNamed(pending.name).run;
+    if (run?.kind === 'dialog') return step.beginDialog(run.dialogId, { args: pending.args, context: wizardContext(step.context, this.clock) });
     const feature = this.features.get(pending.name);
     if (!feature) return step.endDialog();
     try {

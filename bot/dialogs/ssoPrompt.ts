@@ -4,6 +4,7 @@ import { Dialog, type DialogContext, type DialogTurnResult } from './dialogLib';
 import { oauthCard } from '../auth/ssoCards';
 import type { SignInOutcome, SsoService } from '../auth/ssoService';
 import { hasUserToken, type TokenProvider } from '../auth/tokenProvider';
+import type { Clock } from '../clock';
 import type { AppConfig } from '../config';
 import { SSO_PROMPT } from './dialogIds';
 import { SIGN_IN_OUTCOME } from './turnKeys';
@@ -29,7 +30,8 @@ const CONSENT_TEXT = 'I need your consent before I can read access reviews as yo
  * the card so Teams retries the silent exchange. In SSO_MODE=local the token comes from the local identity provider.
  */
 export class SsoPrompt extends Dialog<{ userId: string }> {
-  constructor(private readonly config: AppConfig, private readonly tokens: TokenProvider, private readonly sso: SsoService) {
+  constructor(private readonly config: AppConfig, private readonly tokens: TokenProvider, private readonly sso: SsoService,
+    private readonly clock: Clock) {
     super(SSO_PROMPT);
   }
 
@@ -41,7 +43,7 @@ export class SsoPrompt extends Dialog<{ userId: string }> {
       if (outcome.kind !== 'signedIn') await dc.context.sendActivity(outcome.kind === 'failed' && outcome.code === 'ConsentRequired' ? CONSENT_TEXT : 'I could not sign you in.');
       return dc.endDialog({ signedIn: outcome.kind === 'signedIn' } satisfies SsoPromptResult);
     }
-    const state: PromptState = { exchangeId: randomUUID(), expiresAt: Date.now() + TIMEOUT_MS };
+    const state: PromptState = { exchangeId: randomUUID(), expiresAt: this.clock.now() + TIMEOUT_MS };
     if (dc.activeDialog) Object.assign(dc.activeDialog.state, state);
     await this.sendCard(dc.context, state.exchangeId);
     return Dialog.EndOfTurn;
@@ -50,7 +52,7 @@ export class SsoPrompt extends Dialog<{ userId: string }> {
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const state = dc.activeDialog?.state as PromptState | undefined;
     const activity = dc.context.activity;
-    if (!state || Date.now() > state.expiresAt) return dc.endDialog({ signedIn: false } satisfies SsoPromptResult);
+    if (!state || this.clock.now() > state.expiresAt) return dc.endDialog({ signedIn: false } satisfies SsoPromptResult);
     if (activity.type === 'message') return dc.endDialog({ signedIn: false, superseded: true } satisfies SsoPromptResult);
     const outcome = dc.context.turnState.get<SignInOutcome | undefined>(SIGN_IN_OUTCOME);
     if (outcome?.kind === 'signedIn') return dc.endDialog({ signedIn: true } satisfies SsoPromptResult);

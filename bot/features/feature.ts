@@ -1,6 +1,6 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
 import { CardFactory, type Activity, type TurnContext } from 'botbuilder';
-import type { Scope } from '../commands/commands';
+import type { Scope } from '../commands/command';
+import type { GraphApis } from '../graph/apis';
 
 /** What a feature gets for one request: the turn, where it happens, who asks, the arguments, and Graph as that user. */
 export interface FeatureContext {
@@ -9,8 +9,8 @@ export interface FeatureContext {
   /** The Entra object id of the user who asked (the activity's sender). */
   userId: string;
   args: string;
-  /** A Graph client with the asking user's own token (throws SignInRequired when there is none). */
-  graph(): Promise<Client>;
+  /** Graph as the asking user, with their own token (each call throws SignInRequired when there is none). */
+  graph: GraphApis;
 }
 
 /** A reply: an Adaptive Card (what card buttons get back as their replacement card) or plain text. */

@@ -1,7 +1,5 @@
 import { renderReviewsListCard, type ReviewsFilter } from '../../cards';
 import { describeRecurrence, describeScope, reviewedGroupId } from '../../reviews/describe';
-import { listDefinitions } from '../graph/accessReviews';
-import { getGroupNames } from '../graph/directory';
 import { quoted } from '../userText';
 import type { Feature } from './feature';
 
@@ -16,9 +14,8 @@ export const reviewsFeature: Feature = {
       return { text: `I didn't understand ${quoted(context.args)} after \`reviews\`. Try \`reviews active\`, \`reviews completed\` or \`reviews all\`.` };
     }
     const filter = (word || 'all') as ReviewsFilter;
-    const client = await context.graph();
-    const page = await listDefinitions(client, filter, 11);
-    const names = await getGroupNames(client, page.definitions.map(reviewedGroupId).filter((id): id is string => id !== undefined));
+    const page = await context.graph.reviews.listDefinitions(filter, 11);
+    const names = await context.graph.directory.groupNames(page.definitions.map(reviewedGroupId).filter((id): id is string => id !== undefined));
     return {
       card: renderReviewsListCard({
         filter,

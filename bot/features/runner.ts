@@ -1,9 +1,8 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
 import type { TurnContext } from 'botbuilder';
-import type { TokenProvider } from '../auth/tokenProvider';
-import type { Scope } from '../commands/commands';
+import type { Scope } from '../commands/command';
 import { isAppError } from '../errors';
-import type { GraphClientFactory } from '../graph/graphClient';
+import type { GraphApis } from '../graph/apis';
+import type { GraphSeam } from '../graph/graphSeam';
 import type { Logger } from '../logger';
 import type { Actor } from '../pending/pendingActions';
 import type { Feature, FeatureReply } from './feature';
@@ -20,23 +19,23 @@ export const userIdOf = (turn: TurnContext): string => turn.activity.from?.aadOb
 /** Who acts in this turn and where (the pending-action rules compare both). */
 export const actorOf = (turn: TurnContext): Actor => ({ userId: userIdOf(turn), conversationId: turn.activity.conversation?.id ?? '' });
 
-/** A Graph client with the token of the turn's sender (never anyone else's, never the app's). */
-export type SenderGraph = (turn: TurnContext) => Promise<Client>;
+/** Graph as the turn's sender, with their token (never anyone else's, never the app's). */
+export type UserGraph = (turn: TurnContext) => GraphApis;
 
-export const senderGraph = (tokens: TokenProvider, graph: GraphClientFactory): SenderGraph =>
-  async (turn) => graph.forToken(await tokens.userToken(userIdOf(turn)));
+/** The only way from a turn to Graph: the sender's object id into the seam's `forUser` (never the app's identity). */
+export const userGraph = (seam: Pick<GraphSeam, 'forUser'>): UserGraph => (turn) => seam.forUser(userIdOf(turn));
 
 /**
- * Runs a feature as the sending user: the Graph client it gets carries that user's own token. An AppError
+ * Runs a feature as the sending user: the Graph it gets acts with that user's own token. An AppError
  * becomes its user message; SignInRequired is left to the caller (it restarts sign-in); anything else is a bug
  * and goes to onTurnError.
  */
 export class FeatureRunner {
-  constructor(private readonly graphFor: SenderGraph, private readonly log: Logger) {}
+  constructor(private readonly graphFor: UserGraph, private readonly log: Logger) {}
 
   async run(feature: Feature, turn: TurnContext, args: string): Promise<FeatureReply> {
     try {
-      return await feature.run({ turn, scope: scopeOf(turn), userId: userIdOf(turn), args, graph: () => this.graphFor(turn) });
+      return await feature.run({ turn, scope: scopeOf(turn), userId: userIdOf(turn), args, graph: this.graphFor(turn) });
     } catch (error) {
       if (!isAppError(error) || error.code === 'SignInRequired') throw error;
       this.log.info({ code: error.code, status: error.status, activityId: turn.activity.id }, 'feature failed with a user-facing error');

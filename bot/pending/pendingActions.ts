@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
 import type { KeyValueStore } from '../storage/keyValueStore';
 
 /** Where a pending action is: waiting for its owner, done (with its result), or cancelled. Done and cancelled are final. */
@@ -62,7 +63,8 @@ export interface PendingActionsOptions {
   ttlSeconds: number;
   /** How long one press may hold the action (a crashed press frees it again). */
   claimSeconds: number;
-  now?: () => number;
+  /** The bot's clock (expiry is judged by it). */
+  clock: Clock;
 }
 
 /**
@@ -72,10 +74,10 @@ export interface PendingActionsOptions {
  * once (create-if-absent in shared storage), so a second press or a second replica never acts twice.
  */
 export class PendingActions<P, R> {
-  private readonly now: () => number;
+  constructor(private readonly store: KeyValueStore, private readonly options: PendingActionsOptions) {}
 
-  constructor(private readonly store: KeyValueStore, private readonly options: PendingActionsOptions) {
-    this.now = options.now ?? Date.now;
+  private now(): number {
+    return this.options.clock.now();
   }
 
   private key(id: string): string {

@@ -6,8 +6,7 @@ import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import JSZip from 'jszip';
 import { loadConfig } from '../../bot/config';
 import { parseCommand } from '../../bot/commands/commandParser';
-import { IMPLEMENTED_COMMANDS } from '../../bot/features';
-import { commandSpec, type Scope } from '../../bot/commands/commands';
+import { commandNamed, isAvailable, type Scope } from '../../bot/commands';
 import { ICONS, renderIcon, type IconKind } from '../../manifest/makeIcons';
 import {
   MANIFEST_DIR, ManifestError, PACKAGE_ENTRIES, checkIcons, checkManifest, fillTemplate, packageApp, pngInfo, valuesFromConfig,
@@ -26,7 +25,7 @@ jest.mock(require.resolve('strip-bom', { paths: [require.resolve('@microsoft/app
 
 const APP_ID = '33333333-3333-4333-8333-333333333333';
 const SAMPLE: TemplateValues = { APP_ID, BOT_DOMAIN: 'bot.contoso.example', VERSION: '1.2.3' };
-/** Manifest scope → the bot's conversation scope (commands.ts). */
+/** Manifest scope → the bot's conversation scope (bot/commands). */
 const BOT_SCOPE: Readonly<Record<string, Scope>> = { personal: 'personal', team: 'channel', groupChat: 'groupChat' };
 
 let template: string;
@@ -97,9 +96,9 @@ describe('command menu', () => {
         if (parsed.kind !== 'command') continue;
         expect(parsed.args).toBe('');
         // The menu advertises only what this version does (the rest answers 'not available yet').
-        expect({ title, implemented: IMPLEMENTED_COMMANDS.has(parsed.name) }).toEqual({ title, implemented: true });
+        expect({ title, implemented: isAvailable(commandNamed(parsed.name)) }).toEqual({ title, implemented: true });
         for (const scope of list.scopes ?? []) {
-          expect({ title, scope, ok: commandSpec(parsed.name).scopes.includes(BOT_SCOPE[scope] ?? 'personal') }).toEqual({ title, scope, ok: true });
+          expect({ title, scope, ok: commandNamed(parsed.name).scopes.includes(BOT_SCOPE[scope] ?? 'personal') }).toEqual({ title, scope, ok: true });
         }
       }
     }

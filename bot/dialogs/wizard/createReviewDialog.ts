@@ -4,7 +4,7 @@ import { sendConfirmation } from '../../creation/confirmation';
 import { isAppError } from '../../errors';
 import type { DraftStore } from '../../creation/drafts';
 import type { TokenProvider } from '../../auth/tokenProvider';
-import { userIdOf, type SenderGraph } from '../../features/runner';
+import { userIdOf, type UserGraph } from '../../features/runner';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from '../dialogLib';
 import { SSO_PROMPT } from '../dialogIds';
 import type { SsoPrompt, SsoPromptResult } from '../ssoPrompt';
@@ -12,7 +12,8 @@ import { scopeOf } from './wizardScope';
 import { applies, STEP_IDS, type StepId, type StepResult, type WizardContext, type WizardState } from './wizardState';
 import type { WizardStep } from './wizardStep';
 
-export const CREATE_REVIEW_DIALOG = 'createReview';
+export { CREATE_REVIEW_DIALOG } from '../dialogIds';
+import { CREATE_REVIEW_DIALOG } from '../dialogIds';
 const WHICH = 'wizard.which';
 
 /** Where the wizard is; kept in the dialog's state. */
@@ -60,7 +61,7 @@ export function stateFromSettings(settings: ReviewSettings): WizardState {
  * It ends with the confirmation card (step 6). With a draft it changes one setting and confirms again.
  */
 export class CreateReviewDialog extends ComponentDialog {
-  constructor(steps: WizardStep[], ssoPrompt: SsoPrompt, private readonly drafts: DraftStore, private readonly graphFor: SenderGraph,
+  constructor(steps: WizardStep[], ssoPrompt: SsoPrompt, private readonly drafts: DraftStore, private readonly graphFor: UserGraph,
     private readonly tokens: Pick<TokenProvider, 'signOut'>) {
     super(CREATE_REVIEW_DIALOG);
     for (const step of steps) this.addDialog(step);
@@ -170,7 +171,7 @@ export class CreateReviewDialog extends ComponentDialog {
   private async finish(inner: DialogContext, progress: Progress): Promise<DialogTurnResult> {
     const settings = settingsFromState(progress.state, progress.context);
     try {
-      await sendConfirmation(inner.context, await this.graphFor(inner.context), this.drafts, {
+      await sendConfirmation(inner.context, this.graphFor(inner.context).directory, this.drafts, {
         settings, requester: progress.context.requester, today: progress.context.today, draftId: progress.draftId,
       });
     } catch (error) {

@@ -1,7 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { GroupRef } from '../../../reviews/settings';
-import { getGroup, searchGroups } from '../../graph/directory';
-import type { SenderGraph } from '../../features/runner';
+import type { UserGraph } from '../../features/runner';
 import { quoted } from '../../userText';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
@@ -18,7 +17,7 @@ const label = (group: GroupRef): string =>
 export class GroupStep extends WizardStep<Phase> {
   protected readonly firstPhase = 'ask' as const;
 
-  constructor(private readonly graphFor: SenderGraph) {
+  constructor(private readonly graphFor: UserGraph) {
     super('wizard.group');
   }
 
@@ -49,12 +48,12 @@ export class GroupStep extends WizardStep<Phase> {
     }
     if (answer.toLowerCase() === 'this team') {
       if (data.context.teamGroupId === undefined) return { kind: 'retry', problem: '"This team" only works in a team channel. Type the group\'s name.' };
-      const group: GroupRef = await getGroup(await this.graphFor(turn), data.context.teamGroupId);
+      const group: GroupRef = await this.graphFor(turn).directory.getGroup(data.context.teamGroupId);
       return { kind: 'done', state: { ...data.state, group } };
     }
     const query = answer.replace(/^["“”']|["“”']$/g, '').trim();
     if (query.length < 2) return { kind: 'retry', problem: 'Type at least two letters of the group\'s name.' };
-    const found: GroupRef[] = await searchGroups(await this.graphFor(turn), query, MAX_CHOICES);
+    const found: GroupRef[] = await this.graphFor(turn).directory.searchGroups(query, MAX_CHOICES);
     if (found.length === 0) return { kind: 'retry', problem: `No group's name starts with ${quoted(query)}.` };
     const exact = found.filter((g) => g.displayName.toLowerCase() === query.toLowerCase());
     if (exact.length === 1 && exact[0]) return { kind: 'done', state: { ...data.state, group: exact[0] } };

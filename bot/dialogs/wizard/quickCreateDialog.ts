@@ -1,9 +1,9 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
 import { parseQuickCreate, type QuickCreateRequest } from '../../commands/quickCreate';
 import { sendConfirmation } from '../../creation/confirmation';
 import type { DraftStore } from '../../creation/drafts';
-import { findUsersByEmail, getGroup, missingUsersText, searchGroups } from '../../graph/directory';
-import type { SenderGraph } from '../../features/runner';
+import type { DirectoryApi } from '../../graph/apis';
+import { missingUsersText } from '../../graph/directory';
+import type { UserGraph } from '../../features/runner';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from '../dialogLib';
 import { settingsFromState } from './createReviewDialog';
 import { GroupStep } from './groupStep';
@@ -12,7 +12,8 @@ import { DEFAULT_OPTIONS } from '../../../reviews/settings';
 import { isAppError } from '../../errors';
 import { quoted } from '../../userText';
 
-export const QUICK_CREATE_DIALOG = 'quickCreate';
+export { QUICK_CREATE_DIALOG } from '../dialogIds';
+import { QUICK_CREATE_DIALOG } from '../dialogIds';
 
 export interface QuickCreateOptions {
   args: string;
@@ -24,7 +25,7 @@ export interface QuickCreateOptions {
  * creates directly. A group name matching several groups asks which one (the wizard's group step).
  */
 export class QuickCreateDialog extends ComponentDialog {
-  constructor(private readonly drafts: DraftStore, private readonly graphFor: SenderGraph) {
+  constructor(private readonly drafts: DraftStore, private readonly graphFor: UserGraph) {
     super(QUICK_CREATE_DIALOG);
     this.addDialog(new GroupStep(graphFor));
   }
@@ -51,19 +52,19 @@ export class QuickCreateDialog extends ComponentDialog {
       await inner.context.sendActivity(`${parsed.message} Type \`help\` for examples, or \`create review\` for the step-by-step wizard.`);
       return inner.endDialog();
     }
-    const client = await this.graphFor(inner.context);
-    const state = await this.stateFor(parsed.request, options.context, client);
+    const directory = this.graphFor(inner.context).directory;
+    const state = await this.stateFor(parsed.request, options.context, directory);
     if (typeof state === 'string') {
       await inner.context.sendActivity(state);
       return inner.endDialog();
     }
     Object.assign(inner.parent?.activeDialog?.state ?? {}, { quick: { state, context: options.context } });
     const target = parsed.request.target;
-    if (target.kind !== 'group') return this.confirm(inner, state, options.context, client);
-    const matches = await searchGroups(client, target.name, 8);
+    if (target.kind !== 'group') return this.confirm(inner, state, options.context, directory);
+    const matches = await directory.searchGroups(target.name, 8);
     const exact = matches.filter((g) => g.displayName.toLowerCase() === target.name.toLowerCase());
     const single = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
-    if (single) return this.confirm(inner, { ...state, group: single }, options.context, client);
+    if (single) return this.confirm(inner, { ...state, group: single }, options.context, directory);
     if (matches.length === 0) {
       await inner.context.sendActivity(`No group's name starts with ${quoted(target.name)}. Check the name, or use \`create review\` to search step by step.`);
       return inner.endDialog();
@@ -80,16 +81,16 @@ export class QuickCreateDialog extends ComponentDialog {
       await inner.context.sendActivity(step.outcome === 'signIn' ? 'Your sign-in expired; please send the command again.' : 'Cancelled: nothing was created.');
       return inner.endDialog();
     }
-    return this.tellingErrors(inner, async () => this.confirm(inner, step.state, saved.context, await this.graphFor(inner.context)));
+    return this.tellingErrors(inner, async () => this.confirm(inner, step.state, saved.context, this.graphFor(inner.context).directory));
   }
 
-  private async confirm(inner: DialogContext, state: WizardState, context: WizardContext, client: Client): Promise<DialogTurnResult> {
-    await sendConfirmation(inner.context, client, this.drafts, { settings: settingsFromState(state, context), requester: context.requester, today: context.today });
+  private async confirm(inner: DialogContext, state: WizardState, context: WizardContext, directory: DirectoryApi): Promise<DialogTurnResult> {
+    await sendConfirmation(inner.context, directory, this.drafts, { settings: settingsFromState(state, context), requester: context.requester, today: context.today });
     return inner.endDialog();
   }
 
   /** The wizard state a parsed line stands for; a sentence for the user when something in it cannot be used. */
-  private async stateFor(request: QuickCreateRequest, context: WizardContext, client: Client): Promise<WizardState | string> {
+  private async stateFor(request: QuickCreateRequest, context: WizardContext, directory: DirectoryApi): Promise<WizardState | string> {
     const state: WizardState = {
       scopeKind: request.target.kind === 'allGroups' ? 'allGroupsGuests' : request.what?.kind ?? 'members',
       ...(request.what?.kind === 'inactive' ? { inactiveDays: request.what.days } : {}),
@@ -106,13 +107,13 @@ export class QuickCreateDialog extends ComponentDialog {
     if (reviewers.kind === 'owners' || reviewers.kind === 'managers' || reviewers.kind === 'self') state.reviewers = { kind: reviewers.kind };
     if (reviewers.kind === 'me') state.reviewers = { kind: 'users', users: [context.requester] };
     if (reviewers.kind === 'emails') {
-      const { users, missing } = await findUsersByEmail(client, reviewers.emails);
+      const { users, missing } = await directory.findUsersByEmail(reviewers.emails);
       if (missing.length > 0) return missingUsersText(missing);
       state.reviewers = { kind: 'users', users };
     }
     if (request.target.kind === 'thisTeam') {
       if (context.teamGroupId === undefined) return '`this team` only works in a team channel: there, the team\'s own group is reviewed. Here, name the group.';
-      state.group = await getGroup(client, context.teamGroupId);
+      state.group = await directory.getGroup(context.teamGroupId);
     }
     return state;
   }

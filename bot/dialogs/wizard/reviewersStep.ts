@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { ReviewerChoice, UserRef } from '../../../reviews/settings';
-import { findUsersByEmail, missingUsersText } from '../../graph/directory';
-import type { SenderGraph } from '../../features/runner';
+import { missingUsersText } from '../../graph/directory';
+import type { UserGraph } from '../../features/runner';
 import { quoted } from '../../userText';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
@@ -22,7 +22,7 @@ export function emailsIn(text: string): { emails: string[]; invalid: string[] } 
 export class ReviewersStep extends WizardStep<Phase> {
   protected readonly firstPhase = 'choose' as const;
 
-  constructor(private readonly graphFor: SenderGraph) {
+  constructor(private readonly graphFor: UserGraph) {
     super('wizard.reviewers');
   }
 
@@ -75,7 +75,7 @@ export class ReviewersStep extends WizardStep<Phase> {
     if (invalid.length > 0) return `${quoted(invalid[0] ?? '')} is not an email address.`;
     if (emails.length === 0) return 'Type at least one email address.';
     if (emails.length > 15) return 'At most 15 people, please.';
-    const { users, missing } = await findUsersByEmail(await this.graphFor(turn), emails);
+    const { users, missing } = await this.graphFor(turn).directory.findUsersByEmail(emails);
     return missing.length > 0 ? missingUsersText(missing) : users;
   }
 

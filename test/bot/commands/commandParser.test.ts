@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { normalise, parseCommand, type ParseResult } from '../../../bot/commands/commandParser';
-import { COMMANDS, commandSpec, type CommandName } from '../../../bot/commands/commands';
+import { COMMANDS, commandNamed } from '../../../bot/commands';
 
 /** Text → command (product spec, "Commands"): case-insensitive, longest phrase first, mentions stripped. */
 
 /** Every phrase of the product spec and the command it starts. */
-const SPEC_PHRASES: [string, CommandName][] = [
+const SPEC_PHRASES: [string, string][] = [
   ['help', 'help'], ['?', 'help'], ['create review', 'createReview'], ['new review', 'createReview'],
   ['review', 'quickCreate'], ['reviews', 'reviews'], ['list reviews', 'reviews'], ['show', 'show'],
   ['decisions', 'decisions'], ['stop', 'stop'], ['remind', 'remind'], ['apply', 'apply'], ['reset', 'reset'],
@@ -14,10 +14,10 @@ const SPEC_PHRASES: [string, CommandName][] = [
   ['signout', 'signOut'], ['log out', 'signOut'], ['logout', 'signOut'],
 ];
 const ALL_PHRASES = COMMANDS.flatMap((command) => command.phrases);
-const command = (name: CommandName, args = ''): ParseResult => ({ kind: 'command', name, args });
+const command = (name: string, args = ''): ParseResult => ({ kind: 'command', name, args });
 const unknown = (word: string, suggestion?: string): ParseResult => ({ kind: 'unknown', word, suggestion });
 
-test('commands.ts has exactly the phrases of the spec', () => {
+test('the catalogue has exactly the phrases of the spec', () => {
   expect([...ALL_PHRASES].sort()).toEqual(SPEC_PHRASES.map(([phrase]) => phrase).sort());
 });
 
@@ -112,7 +112,7 @@ describe('properties', () => {
       expect(clean.endsWith(result.args)).toBe(true);
       expect(result.args).toBe(result.args.trim());
       const prefix = clean.slice(0, clean.length - result.args.length).trim().toLowerCase();
-      expect(commandSpec(result.name).phrases).toContain(prefix);
+      expect(commandNamed(result.name).phrases).toContain(prefix);
       // Longest phrase wins: no longer phrase also starts the input.
       const lower = clean.toLowerCase();
       const longer = ALL_PHRASES.filter((p) => p.length > prefix.length && (lower === p || lower.startsWith(`${p} `)));

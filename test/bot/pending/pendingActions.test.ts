@@ -15,7 +15,7 @@ const alex: Actor = { userId: 'alex-id', conversationId: `${CHANNEL};messageid=1
 beforeEach(() => {
   now = Date.UTC(2026, 11, 4, 12);
   store = new SqliteStorage(':memory:', { now: clock });
-  actions = new PendingActions(store, { kind: 'drafts', ttlSeconds: 3600, claimSeconds: 60, now: clock });
+  actions = new PendingActions(store, { kind: 'drafts', ttlSeconds: 3600, claimSeconds: 60, clock: { now: clock } });
 });
 afterEach(async () => {
   await store.close();

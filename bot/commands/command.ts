@@ -1,0 +1,47 @@
+import type { ConversationScope, HelpGroupData } from '../../cards';
+import type { CardVerb } from '../../cards/verbs';
+import type { TokenProvider } from '../auth/tokenProvider';
+import type { Feature } from '../features/feature';
+
+/** Where a command runs: Teams' conversation types. */
+export type Scope = ConversationScope;
+
+/** The help card's groups, in display order. */
+export const HELP_GROUPS = ['Create', 'Read', 'Manage', 'Channel digests', 'Account'] as const;
+export type HelpGroup = (typeof HELP_GROUPS)[number];
+
+/** What a command's feature may be built with (from the composition root). */
+export interface CommandDeps {
+  tokens: TokenProvider;
+  /** The help card's rows for a scope, computed from the catalogue. */
+  helpGroups(scope: Scope): HelpGroupData[];
+}
+
+/** What a command does: one answer (a feature) or a conversation (a dialog the root dialog begins). */
+export type CommandRun =
+  | { kind: 'feature'; feature: (deps: CommandDeps) => Feature }
+  | { kind: 'dialog'; dialogId: string };
+
+/**
+ * Everything about one command, in one place: the parser, did-you-mean, the help card of each scope, the
+ * "not in this scope" and "not available yet" answers, the card-verb registry and the manifest's command menu
+ * are all computed from these definitions (bot/commands/index.ts lists them).
+ */
+export interface CommandDefinition {
+  /** Stable id, e.g. 'reviews', 'signOut'. */
+  readonly name: string;
+  /** Lower-case phrases that start it; the parser tries the longest first. */
+  readonly phrases: readonly string[];
+  /** As the help card shows it, e.g. 'reviews [active|completed|all]'. */
+  readonly usage: string;
+  readonly help: { readonly group: HelpGroup; readonly text: string };
+  readonly scopes: readonly Scope[];
+  /** 'user': it calls Microsoft Graph with the user's own token, so it signs in first. Never the app's identity. */
+  readonly signIn: 'none' | 'user';
+  /** Its entry in the Teams command menu (manifest), when it is one of the main commands. */
+  readonly menu?: string;
+  /** Absent: a command of the product this version does not do yet (said plainly, never pretended). */
+  readonly run?: CommandRun;
+  /** Action.Execute verbs that replay this command from a card (e.g. a "Show reviews" button). */
+  readonly verbs?: readonly CardVerb[];
+}

@@ -1,0 +1,57 @@
+import type { HelpGroupData } from '../../cards';
+import type { CardVerb } from '../../cards/verbs';
+import { HELP_GROUPS, type CommandDefinition, type Scope } from './command';
+import { createReview } from './createReview';
+import { help } from './help';
+import { PLANNED } from './planned';
+import { review } from './review';
+import { reviews } from './reviews';
+import { signOut } from './signOut';
+
+export type { CommandDefinition, CommandDeps, CommandRun, HelpGroup, Scope } from './command';
+
+/**
+ * The command catalogue: every command of the bot, one module each (planned ones in ./planned.ts). Nothing else
+ * lists commands; the views below are computed from it.
+ */
+export const COMMANDS: readonly CommandDefinition[] = [help, createReview, review, reviews, signOut, ...PLANNED];
+
+const BY_NAME = new Map(COMMANDS.map((command) => [command.name, command]));
+
+/** The command named `name` (a name from the catalogue; anything else is a bug). */
+export function commandNamed(name: string): CommandDefinition {
+  const command = BY_NAME.get(name);
+  if (!command) throw new Error(`No command named ${name}`);
+  return command;
+}
+
+/** True for a command this version does (the others answer that they are not available yet). */
+export const isAvailable = (command: CommandDefinition): boolean => command.run !== undefined;
+
+/** The command a card verb replays, if any. */
+export const commandForVerb = (verb: CardVerb): CommandDefinition | undefined => COMMANDS.find((command) => command.verbs?.includes(verb));
+
+/** How a command's scopes read in a sentence: "personal chat with me or group chats". */
+export const whereItWorks = (command: CommandDefinition): string =>
+  command.scopes.map((scope) => ({ personal: 'personal chat with me', groupChat: 'group chats', channel: 'team channels' })[scope]).join(' or ');
+
+/** The help card's rows for `scope`: the available commands that work there, by group. */
+export function helpGroups(scope: Scope): HelpGroupData[] {
+  return HELP_GROUPS.map((group) => ({
+    name: group,
+    commands: COMMANDS.filter((command) => command.help.group === group && isAvailable(command) && command.scopes.includes(scope))
+      .map((command) => ({ command: command.usage, description: command.help.text })),
+  })).filter((group) => group.commands.length > 0);
+}
+
+/** The manifest's bot scopes and the conversation scope each stands for. */
+export const MANIFEST_SCOPES: ReadonlyArray<{ manifest: 'personal' | 'team' | 'groupChat'; scope: Scope }> = [
+  { manifest: 'personal', scope: 'personal' }, { manifest: 'team', scope: 'channel' }, { manifest: 'groupChat', scope: 'groupChat' },
+];
+
+/** The Teams command menu of one manifest scope: available commands with a menu line that work there (≤ 10). */
+export function menuFor(scope: Scope): Array<{ title: string; description: string }> {
+  return COMMANDS.filter((command) => isAvailable(command) && command.menu !== undefined && command.scopes.includes(scope))
+    .map((command) => ({ title: command.phrases[0] ?? command.name, description: command.menu ?? '' }))
+    .slice(0, 10);
+}

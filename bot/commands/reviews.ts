@@ -1,0 +1,15 @@
+import { REVIEWS_LIST } from '../../cards/verbs';
+import { reviewsFeature } from '../features/reviews';
+import type { CommandDefinition } from './command';
+
+export const reviews: CommandDefinition = {
+  name: 'reviews',
+  phrases: ['reviews', 'list reviews'],
+  usage: 'reviews [active|completed|all]',
+  help: { group: 'Read', text: 'list access reviews, 10 at a time' },
+  scopes: ['personal', 'groupChat', 'channel'],
+  signIn: 'user',
+  menu: 'List access reviews: reviews [active|completed|all]',
+  run: { kind: 'feature', feature: () => reviewsFeature },
+  verbs: [REVIEWS_LIST],
+};
