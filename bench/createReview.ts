@@ -49,9 +49,11 @@ async function quickCreate({ tenant, teams, token }: Bench, group: string, kind:
   const confirmStats = await stats(tenant);
   const confirmationId = /"confirmationId":"([0-9a-f-]{36})"/.exec(JSON.stringify(card.activity))?.[1];
   if (confirmationId === undefined) throw new Error(`no confirmationId on the card: ${JSON.stringify(card.activity).slice(0, 400)}`);
+  // The card's revision: Create on any other one is refused as out of date (issue 7).
+  const revision = Number(/"revision":(\d+)/.exec(JSON.stringify(card.activity))?.[1]);
   await ok(tenant, 'POST', '/stats/reset');
   const pressedAt = performance.now();
-  const answer = await teams.cardAction(ADELE, card.id, 'review.create', { confirmationId });
+  const answer = await teams.cardAction(ADELE, card.id, 'review.create', { confirmationId, revision });
   const createMs = performance.now() - pressedAt;
   const createStats = await stats(tenant);
   const text = JSON.stringify(answer.body);

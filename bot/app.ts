@@ -5,6 +5,7 @@ import { SignInPages } from './auth/signInPages';
 import { SsoService } from './auth/ssoService';
 import { MsalTokenProvider, type TokenProvider } from './auth/tokenProvider';
 import { CardActions } from './cardActions';
+import { systemClock } from './clock';
 import type { AppConfig } from './config';
 import { ConversationStore } from './conversations';
 import { RootDialog, wizardContext } from './dialogs/rootDialog';
@@ -23,8 +24,9 @@ import { creationActions } from './creation/creationActions';
 import { createDraftStore, type ReviewDraft } from './creation/drafts';
 import { SsoPrompt } from './dialogs/ssoPrompt';
 import { createFeatures } from './features';
-import { FeatureRunner, senderGraph } from './features/runner';
+import { FeatureRunner, userGraph } from './features/runner';
 import { GraphClientFactory } from './graph/graphClient';
+import { GraphSeam } from './graph/graphSeam';
 import { httpReachable, type HealthCheck } from './health';
 import type { Logger } from './logger';
 import { createServer } from './server';
@@ -53,27 +55,30 @@ export interface AppOverrides {
 /** The composition root: the only place that builds infrastructure; everything else receives what it needs. */
 export async function createApp(config: AppConfig, log: Logger, overrides: AppOverrides = {}): Promise<App> {
   const storage = await createStorage(config);
+  // The one clock of the bot (conventions: time is injected).
+  const clock = systemClock;
   // Dialog state per conversation *and* user: in a channel or group chat each person has their own wizard.
   const dialogStates = new PrivateConversationState(storage);
   const tokens = await MsalTokenProvider.create(config, log);
-  const graph = new GraphClientFactory({ baseUrl: config.graphBaseUrl });
+  // Graph as each user, for commands; the bot's own identity is for scheduled work only (test/bot/graph/appIdentity.test.ts).
+  const graph = new GraphSeam(tokens, new GraphClientFactory({ baseUrl: config.graphBaseUrl }));
   const sso = new SsoService(config, tokens, storage, log);
   const features = createFeatures(tokens);
-  const graphFor = senderGraph(tokens, graph);
+  const graphFor = userGraph(graph);
   const runner = new FeatureRunner(graphFor, log);
-  const drafts = createDraftStore(storage);
-  const ssoPrompt = new SsoPrompt(config, tokens, sso);
+  const drafts = createDraftStore(storage, clock);
+  const ssoPrompt = new SsoPrompt(config, tokens, sso, clock);
   const steps = [new ScopeStep(), new InactiveDaysStep(), new GroupStep(graphFor), new ReviewersStep(graphFor), new ScheduleStep(),
     new SettingsStep(), new WhichSettingStep()];
-  const root = new RootDialog(config, features, runner, tokens, ssoPrompt, new CreateReviewDialog(steps, ssoPrompt, drafts, graphFor, tokens),
+  const root = new RootDialog(config, features, runner, tokens, clock, ssoPrompt, new CreateReviewDialog(steps, ssoPrompt, drafts, graphFor, tokens),
     new QuickCreateDialog(drafts, graphFor));
   const dialogState = dialogStates.createProperty<DialogState>('dialogState');
   const starter = new DialogStarter(root, dialogState);
   const startChange = (turn: TurnContext, draft: ReviewDraft): Promise<void> => starter.start(turn, CREATE_REVIEW_DIALOG, {
-    context: wizardContext(turn), state: stateFromSettings(draft.payload.settings), draftId: draft.id,
+    context: wizardContext(turn, clock), state: stateFromSettings(draft.payload.settings), draftId: draft.id,
   } satisfies CreateReviewOptions);
-  const cardActions = new CardActions(config, features, runner, tokens, sso, creationActions(drafts, graphFor, startChange, log));
-  const bot = new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage), log);
+  const cardActions = new CardActions(config, features, runner, tokens, sso, creationActions(drafts, graphFor, startChange, clock, log));
+  const bot = new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage, clock), log);
   const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth);
   const health: HealthCheck[] = [{ name: 'storage', check: async () => { await storage.read(['health/probe']); } }];
   if (config.localMode) {

@@ -1,11 +1,10 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
 import type { TurnContext } from 'botbuilder';
 import { renderConfirmationCard } from '../../cards';
 import { describeSettings } from '../../reviews/describeSettings';
 import { impactPreview, warningText, type ScopeCounts } from '../../reviews/impact';
 import type { ReviewSettings, UserRef } from '../../reviews/settings';
 import { validateSettings } from '../../reviews/validateSettings';
-import { countGroupOwners, countGroupUsers, countGuests, isInGroup } from '../graph/directory';
+import type { DirectoryApi } from '../graph/apis';
 import { replyActivity } from '../features/feature';
 import type { Opened } from '../pending/pendingActions';
 import { actorOf } from '../features/runner';
@@ -15,19 +14,19 @@ import type { CreatedReview, DraftPayload, DraftStore, ReviewDraft } from './dra
  * What the scope holds right now, read with the user's token: counts only (`$count` with
  * `ConsistencyLevel: eventual`), never the member lists, so a 10,000-member group costs the same requests.
  */
-export async function readCounts(client: Client, settings: ReviewSettings, requester: UserRef): Promise<ScopeCounts> {
+export async function readCounts(directory: DirectoryApi, settings: ReviewSettings, requester: UserRef): Promise<ScopeCounts> {
   const scope = settings.scope;
   if (scope.kind === 'allGroupsGuests') {
-    const guests = await countGuests(client);
+    const guests = await directory.countGuests();
     return { principals: guests, guests, owners: undefined, requesterInScope: false };
   }
   const groupId = scope.group.id;
   const guestsOnly = scope.kind === 'guests';
   const [principals, guests, owners, requesterInScope] = await Promise.all([
-    countGroupUsers(client, groupId, guestsOnly),
-    guestsOnly ? Promise.resolve(undefined) : countGroupUsers(client, groupId, true),
-    settings.reviewers.kind === 'owners' ? countGroupOwners(client, groupId) : Promise.resolve(undefined),
-    guestsOnly ? Promise.resolve(false) : isInGroup(client, groupId, requester.id),
+    directory.countGroupUsers(groupId, guestsOnly),
+    guestsOnly ? Promise.resolve(undefined) : directory.countGroupUsers(groupId, true),
+    settings.reviewers.kind === 'owners' ? directory.countGroupOwners(groupId) : Promise.resolve(undefined),
+    guestsOnly ? Promise.resolve(false) : directory.isInGroup(groupId, requester.id),
   ]);
   return { principals, guests: guests ?? principals, owners, requesterInScope };
 }
@@ -67,11 +66,11 @@ function notRevisedText(outcome: Opened<DraftPayload, CreatedReview>): string {
  * this conversation); the card carries only the draft's id and revision, so its data cannot change what is
  * created. With `draftId` the draft is revised (its owner only, while it is still pending).
  */
-export async function sendConfirmation(turn: TurnContext, client: Client, drafts: DraftStore, input: {
+export async function sendConfirmation(turn: TurnContext, directory: DirectoryApi, drafts: DraftStore, input: {
   settings: ReviewSettings; requester: UserRef; today: string; draftId?: string;
 }): Promise<void> {
   const { settings, requester, today } = input;
-  const payload: DraftPayload = { settings, counts: await readCounts(client, settings, requester) };
+  const payload: DraftPayload = { settings, counts: await readCounts(directory, settings, requester) };
   const actor = actorOf(turn);
   let draft: ReviewDraft;
   if (input.draftId === undefined) {

@@ -7,8 +7,9 @@ import { validateSettings } from '../../reviews/validateSettings';
 import { invokeReply, type VerbHandlers } from '../cardActions';
 import { confirmThenAct, type ConfirmThenActSpec } from '../cardActions/confirmThenAct';
 import { isAppError } from '../errors';
-import type { SenderGraph } from '../features/runner';
+import type { UserGraph } from '../features/runner';
 import { userIdOf } from '../features/runner';
+import { todayOf, type Clock } from '../clock';
 import type { Logger } from '../logger';
 import { draftCard } from './confirmation';
 import type { CreatedReview, DraftPayload, DraftStore, ReviewDraft } from './drafts';
@@ -19,7 +20,6 @@ export type StartChange = (turn: TurnContext, draft: ReviewDraft) => Promise<voi
 
 const message = (text: string): AdaptiveCardInvokeResponse => invokeReply({ text });
 const card = (value: Record<string, unknown>): AdaptiveCardInvokeResponse => invokeReply({ card: value });
-const today = (): string => new Date().toISOString().slice(0, 10);
 
 function createdCard(created: CreatedReview): AdaptiveCardInvokeResponse {
   return card(renderCreatedCard({ name: created.name, id: created.definitionId, status: created.status, firstRun: created.firstRun, link: adminCenterLink(created.definitionId) }));
@@ -31,7 +31,8 @@ function createdCard(created: CreatedReview): AdaptiveCardInvokeResponse {
  * the stored draft (never from card data) — and answers with the result card; a second press finds the first
  * one's result. Cancel and Change a setting act on the same draft.
  */
-export function creationActions(drafts: DraftStore, graphFor: SenderGraph, startChange: StartChange, log: Logger): VerbHandlers {
+export function creationActions(drafts: DraftStore, graphFor: UserGraph, startChange: StartChange, clock: Clock, log: Logger): VerbHandlers {
+  const today = (): string => todayOf(clock);
   const rules: Omit<ConfirmThenActSpec<DraftPayload, CreatedReview>, 'needsGraph' | 'act'> = {
     actions: drafts,
     noun: 'draft',
@@ -55,7 +56,7 @@ export function creationActions(drafts: DraftStore, graphFor: SenderGraph, start
           const body = toDefinition(settings);
           // Unique per confirmation: lets a create whose answer was lost be recognised among same-named reviews.
           const tagged = { ...body, descriptionForAdmins: `${body.descriptionForAdmins} (Created in Microsoft Teams, request ${draft.id}.)` };
-          const { definition, recovered } = await createOnce(await graphFor(turn), tagged, userIdOf(turn), log);
+          const { definition, recovered } = await createOnce(graphFor(turn).reviews, tagged, userIdOf(turn), log, clock);
           const created: CreatedReview = {
             definitionId: definition.id ?? '', name: definition.displayName ?? settings.name, status: definition.status ?? 'NotStarted',
             firstRun: formatDay(settings.schedule.startDate),

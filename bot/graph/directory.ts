@@ -1,68 +1,77 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Group, User } from '@microsoft/microsoft-graph-types';
+import { z } from 'zod';
 import { AppError } from '../errors';
 import { quoted } from '../userText';
+import { countSchema, groupSchema, pageOf, parseAnswer, userSchema } from './answers';
+import type { GroupInfo, UserInfo, UsersByEmail } from './apis';
 import { toAppError } from './graphErrors';
 import { odataFilter, type EncodedFilter } from './odata';
 
+export type { GroupInfo, UserInfo, UsersByEmail } from './apis';
+
+type GraphUser = z.output<typeof userSchema>;
+type GraphGroup = z.output<typeof groupSchema>;
+
+const toUserInfo = (user: GraphUser): UserInfo =>
+  ({ id: user.id, displayName: user.displayName ?? '', ...(user.userPrincipalName ? { userPrincipalName: user.userPrincipalName } : {}) });
+
 /** The signed-in user (a cheap call that proves the token works). */
-export async function getMe(client: Client): Promise<User> {
+export async function getMe(client: Client): Promise<UserInfo> {
+  const what = 'read your profile';
   try {
-    return (await client.api('/me').select(['id', 'displayName', 'userPrincipalName']).get()) as User;
+    return toUserInfo(parseAnswer(userSchema, await client.api('/me').select(['id', 'displayName', 'userPrincipalName']).get(), what));
   } catch (error) {
-    throw toAppError(error, 'directory', 'read your profile');
+    throw toAppError(error, 'directory', what);
   }
 }
+
+const groupNamePage = pageOf(z.looseObject({ id: z.string(), displayName: z.string().nullish() }));
 
 /** Display names of groups by id (one request; unknown ids are left out). */
 export async function getGroupNames(client: Client, ids: readonly string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)].slice(0, 15);
   if (unique.length === 0) return new Map();
+  const what = 'read group names';
   try {
-    const page = (await client.api('/groups').filter(odataFilter`id in (${unique})`)
-      .select(['id', 'displayName']).get()) as { value: Array<{ id: string; displayName: string }> };
-    return new Map(page.value.map((group) => [group.id.toLowerCase(), group.displayName]));
+    const answer: unknown = await client.api('/groups').filter(odataFilter`id in (${unique})`).select(['id', 'displayName']).get();
+    const page = parseAnswer(groupNamePage, answer, what);
+    // A group without a name is left out like an unknown one (the card says "a group").
+    return new Map(page.value.flatMap((group) => (group.displayName ? [[group.id.toLowerCase(), group.displayName] as const] : [])));
   } catch (error) {
-    throw toAppError(error, 'directory', 'read group names');
+    throw toAppError(error, 'directory', what);
   }
 }
 
-/** A group as the creation flow needs it. */
-export interface GroupInfo {
-  id: string;
-  displayName: string;
-  isDynamic: boolean;
-  isAssignableToRole: boolean;
-  isMicrosoft365: boolean;
-}
-
 const GROUP_FIELDS = ['id', 'displayName', 'groupTypes', 'membershipRule', 'isAssignableToRole'];
+const groupPage = pageOf(groupSchema);
 
-function toGroupInfo(group: Group): GroupInfo {
+function toGroupInfo(group: GraphGroup): GroupInfo {
   return {
-    id: group.id ?? '', displayName: group.displayName ?? '', isDynamic: Boolean(group.membershipRule),
+    id: group.id, displayName: group.displayName ?? '', isDynamic: Boolean(group.membershipRule),
     isAssignableToRole: group.isAssignableToRole === true, isMicrosoft365: (group.groupTypes ?? []).includes('Unified'),
   };
 }
 
 /** Groups whose display name starts with `text` (an exact match first), at most `top`. */
 export async function searchGroups(client: Client, text: string, top = 8): Promise<GroupInfo[]> {
+  const what = `search for the group ${quoted(text)}`;
   try {
-    const page = (await client.api('/groups').filter(odataFilter`startswith(displayName,${text})`).top(Math.min(top + 1, 100))
-      .select(GROUP_FIELDS).get()) as { value: Group[] };
-    const groups = page.value.map(toGroupInfo);
+    const answer: unknown = await client.api('/groups').filter(odataFilter`startswith(displayName,${text})`).top(Math.min(top + 1, 100))
+      .select(GROUP_FIELDS).get();
+    const groups = parseAnswer(groupPage, answer, what).value.map(toGroupInfo);
     const exact = groups.filter((g) => g.displayName.toLowerCase() === text.toLowerCase());
     return [...exact, ...groups.filter((g) => !exact.includes(g))].slice(0, top);
   } catch (error) {
-    throw toAppError(error, 'directory', `search for the group ${quoted(text)}`);
+    throw toAppError(error, 'directory', what);
   }
 }
 
 export async function getGroup(client: Client, id: string): Promise<GroupInfo> {
+  const what = 'read the group';
   try {
-    return toGroupInfo((await client.api(`/groups/${encodeURIComponent(id)}`).select(GROUP_FIELDS).get()) as Group);
+    return toGroupInfo(parseAnswer(groupSchema, await client.api(`/groups/${encodeURIComponent(id)}`).select(GROUP_FIELDS).get(), what));
   } catch (error) {
-    throw toAppError(error, 'directory', 'read the group');
+    throw toAppError(error, 'directory', what);
   }
 }
 
@@ -74,10 +83,9 @@ async function count(client: Client, path: string, filter: EncodedFilter | undef
   try {
     let request = client.api(path).header('ConsistencyLevel', 'eventual');
     if (filter) request = request.filter(filter);
-    const answer = (await request.get()) as unknown;
-    const value = typeof answer === 'number' ? answer : Number(typeof answer === 'string' ? answer : NaN);
-    if (!Number.isFinite(value)) throw new AppError('GraphUnavailable', `Microsoft Graph gave no count of ${what}.`);
-    return value;
+    const counted = countSchema.safeParse(await request.get());
+    if (!counted.success) throw new AppError('GraphUnavailable', `Microsoft Graph gave no count of ${what}.`, { cause: counted.error });
+    return counted.data;
   } catch (error) {
     throw toAppError(error, 'directory', `count the ${what}`);
   }
@@ -99,27 +107,24 @@ export async function isInGroup(client: Client, groupId: string, userId: string)
 /** Guest accounts of the directory (the upper bound of an all-groups guest review). */
 export const countGuests = (client: Client): Promise<number> => count(client, '/users/$count', odataFilter`userType eq ${'Guest'}`, 'guests');
 
-/** A user as the creation flow names them. */
-export interface UserInfo {
-  id: string;
-  displayName: string;
-  userPrincipalName?: string;
-}
+const userPage = pageOf(userSchema);
 
 /** Users by email address or user principal name (at most 15), and the addresses no user has. */
-export async function findUsersByEmail(client: Client, emails: readonly string[]): Promise<{ users: UserInfo[]; missing: string[] }> {
+export async function findUsersByEmail(client: Client, emails: readonly string[]): Promise<UsersByEmail> {
   const wanted = [...new Set(emails.map((e) => e.toLowerCase()))].slice(0, 15);
   if (wanted.length === 0) return { users: [], missing: [] };
-  let found: User[];
+  const what = 'look up the reviewers';
+  let found: GraphUser[];
   try {
-    found = ((await client.api('/users').filter(odataFilter`mail in (${wanted}) or userPrincipalName in (${wanted})`)
-      .select(['id', 'displayName', 'mail', 'userPrincipalName']).get()) as { value: User[] }).value;
+    const answer: unknown = await client.api('/users').filter(odataFilter`mail in (${wanted}) or userPrincipalName in (${wanted})`)
+      .select(['id', 'displayName', 'mail', 'userPrincipalName']).get();
+    found = parseAnswer(userPage, answer, what).value;
   } catch (error) {
-    throw toAppError(error, 'directory', 'look up the reviewers');
+    throw toAppError(error, 'directory', what);
   }
   const has = (email: string): boolean => found.some((u) => [u.mail, u.userPrincipalName].some((v) => v?.toLowerCase() === email));
   return {
-    users: found.map((u) => ({ id: u.id ?? '', displayName: u.displayName ?? '', ...(u.userPrincipalName ? { userPrincipalName: u.userPrincipalName } : {}) })),
+    users: found.map(toUserInfo),
     missing: wanted.filter((email) => !has(email)),
   };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConversationState, type StoreItems } from 'botbuilder';
 import { SsoService } from '../../../../bot/auth/ssoService';
+import { systemClock } from '../../../../bot/clock';
 import { loadConfig } from '../../../../bot/config';
 import { createDraftStore, type DraftStore, type ReviewDraft } from '../../../../bot/creation/drafts';
 import { DialogTurnStatus } from '../../../../bot/dialogs/dialogLib';
@@ -17,7 +18,7 @@ import { SettingsStep } from '../../../../bot/dialogs/wizard/settingsStep';
 import { WhichSettingStep } from '../../../../bot/dialogs/wizard/whichSettingStep';
 import type { WizardState } from '../../../../bot/dialogs/wizard/wizardState';
 import { AppError } from '../../../../bot/errors';
-import type { SenderGraph } from '../../../../bot/features/runner';
+import type { UserGraph } from '../../../../bot/features/runner';
 import { createLogger } from '../../../../bot/logger';
 import type { KeyValueStore } from '../../../../bot/storage/keyValueStore';
 import { SqliteStorage } from '../../../../bot/storage/sqliteStorage';
@@ -57,7 +58,7 @@ let drafts: DraftStore;
 beforeAll(async () => {
   world = await startWorld();
   store = new WatchedStore(new SqliteStorage(':memory:'));
-  drafts = createDraftStore(store);
+  drafts = createDraftStore(store, systemClock);
 });
 afterAll(async () => {
   await store.close();
@@ -65,13 +66,13 @@ afterAll(async () => {
 });
 
 /** The wizard as app.ts wires it, with the sender's Graph client and a silent sign-in. */
-function wizard(graphFor: SenderGraph = world.graphFor): CreateReviewDialog {
+function wizard(graphFor: UserGraph = world.graphFor): CreateReviewDialog {
   const config = loadConfig({ GRAPH_BASE_URL: world.tenant.graph });
   const tokens = new SignedInTokens(world.token);
   const sso = new SsoService(config, tokens, store, createLogger('silent'));
   const steps = [new ScopeStep(), new InactiveDaysStep(), new GroupStep(graphFor), new ReviewersStep(graphFor), new ScheduleStep(),
     new SettingsStep(), new WhichSettingStep()];
-  return new CreateReviewDialog(steps, new SsoPrompt(config, tokens, sso), drafts, graphFor, tokens);
+  return new CreateReviewDialog(steps, new SsoPrompt(config, tokens, sso, systemClock), drafts, graphFor, tokens);
 }
 
 const TITLES = {
@@ -248,14 +249,18 @@ test('changing a setting asks which, runs only that step, and confirms the same 
 });
 
 describe('an expired sign-in is renewed (silently here: the token provider has a token again)', () => {
-  /** The sender's Graph client, but the first call after `expire()` finds the sign-in expired. */
-  function expiring(): { graphFor: SenderGraph; expire: () => void; expired: () => boolean } {
+  /** The sender's Graph, but the first token asked for after `expire()` finds the sign-in expired. */
+  function expiring(): { graphFor: UserGraph; expire: () => void; expired: () => boolean } {
     let expired = false;
-    const graphFor: SenderGraph = (turn) => {
-      if (!expired) return world.graphFor(turn);
-      expired = false;
-      return Promise.reject(new AppError('SignInRequired', 'Please sign in again.'));
-    };
+    const signedIn = new SignedInTokens(world.token);
+    const graphFor = world.graphOver({
+      userToken: () => {
+        if (!expired) return signedIn.userToken();
+        expired = false;
+        return Promise.reject(new AppError('SignInRequired', 'Please sign in again.'));
+      },
+      appToken: () => signedIn.appToken(),
+    });
     return { graphFor, expire: () => { expired = true; }, expired: () => expired };
   }
 

@@ -4,15 +4,16 @@ import { DialogTestClient } from 'botbuilder-testing';
 import type { TokenProvider, SignedInUser } from '../../../../bot/auth/tokenProvider';
 import { DialogTurnStatus, type Dialog, type DialogTurnResult } from '../../../../bot/dialogs/dialogLib';
 import type { StepOptions, StepResult, WizardContext, WizardState } from '../../../../bot/dialogs/wizard/wizardState';
-import type { SenderGraph } from '../../../../bot/features/runner';
+import { userGraph, type UserGraph } from '../../../../bot/features/runner';
 import { GraphClientFactory } from '../../../../bot/graph/graphClient';
+import { GraphSeam } from '../../../../bot/graph/graphSeam';
 import type { UserRef } from '../../../../reviews/settings';
 import { TENANT_ID, USER } from '../../../../dev/tenant/tenant';
 import { control, startLocalTenant, userToken, type LocalTenant } from '../../../support/localTenant';
 
 /**
- * What the wizard's dialog tests share: the local tenant (the real Graph dependency), a sender Graph client with
- * a real delegated token, the emulator's date as the wizard's fixed "today", and a DialogTestClient that returns
+ * What the wizard's dialog tests share: the local tenant (the real Graph dependency), the sender's Graph (the
+ * seam's forUser, as app.ts wires it) with a real delegated token, the emulator's date as the wizard's fixed "today", and a DialogTestClient that returns
  * every reply of a turn and reads wizard cards.
  */
 export const ADELE: UserRef = { id: USER.adele, displayName: 'Adele Vance' };
@@ -20,7 +21,9 @@ export const ADELE: UserRef = { id: USER.adele, displayName: 'Adele Vance' };
 export interface WizardWorld {
   tenant: LocalTenant;
   token: string;
-  graphFor: SenderGraph;
+  /** Builds `graphFor` as app.ts does, over these tokens (the default: the world's token, always there). */
+  graphOver(tokens: Pick<TokenProvider, 'userToken' | 'appToken'>): UserGraph;
+  graphFor: UserGraph;
   /** The emulator's date (YYYY-MM-DD): the wizard's "today" in every test of the file. */
   today: string;
 }
@@ -31,7 +34,8 @@ export async function startWorld(user = 'adele@contoso.local'): Promise<WizardWo
   const factory = new GraphClientFactory({ baseUrl: tenant.graph, retryDelaySeconds: 0 });
   const clock = await control(tenant, 'GET', '/clock');
   const today = String(clock.body.now).slice(0, 10);
-  return { tenant, token, today, graphFor: () => Promise.resolve(factory.forToken(token)) };
+  const graphOver = (tokens: Pick<TokenProvider, 'userToken' | 'appToken'>): UserGraph => userGraph(new GraphSeam(tokens, factory));
+  return { tenant, token, today, graphOver, graphFor: graphOver(new SignedInTokens(token)) };
 }
 
 export const contextFor = (world: WizardWorld, extra: Partial<WizardContext> = {}): WizardContext =>

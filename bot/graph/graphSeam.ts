@@ -1,0 +1,49 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { TokenProvider } from '../auth/tokenProvider';
+import { createDefinition, findDefinitionsByName, listDefinitions } from './accessReviews';
+import type { GraphApis } from './apis';
+import {
+  countGroupOwners, countGroupUsers, countGuests, findUsersByEmail, getGroup, getGroupNames, getMe, isInGroup, searchGroups,
+} from './directory';
+import type { GraphClientFactory } from './graphClient';
+
+/** The interfaces over a client made per call (each call fetches its token: msal's cache answers, or SignInRequired). */
+export function graphApisOver(client: () => Promise<Client>): GraphApis {
+  return {
+    reviews: {
+      listDefinitions: async (filter, top) => listDefinitions(await client(), filter, top),
+      findDefinitionsByName: async (name) => findDefinitionsByName(await client(), name),
+      createDefinition: async (body) => createDefinition(await client(), body),
+    },
+    directory: {
+      me: async () => getMe(await client()),
+      groupNames: async (ids) => getGroupNames(await client(), ids),
+      searchGroups: async (text, top) => searchGroups(await client(), text, top),
+      getGroup: async (id) => getGroup(await client(), id),
+      countGroupUsers: async (groupId, guestsOnly) => countGroupUsers(await client(), groupId, guestsOnly),
+      countGroupOwners: async (groupId) => countGroupOwners(await client(), groupId),
+      isInGroup: async (groupId, userId) => isInGroup(await client(), groupId, userId),
+      countGuests: async () => countGuests(await client()),
+      findUsersByEmail: async (emails) => findUsersByEmail(await client(), emails),
+    },
+  };
+}
+
+/**
+ * Graph for one identity, built once in app.ts. `forUser` acts with that user's delegated token (OBO): what a
+ * command may do is what its sender may do. `forApp` acts with the bot's own client credentials and is for
+ * scheduled work only (digests): no user command holds it (test/bot/graph/appIdentity.test.ts checks).
+ */
+export class GraphSeam {
+  constructor(private readonly tokens: Pick<TokenProvider, 'userToken' | 'appToken'>, private readonly clients: Pick<GraphClientFactory, 'forToken'>) {}
+
+  /** Graph as `userId`; every call throws AppError('SignInRequired') while that user has no token. */
+  forUser(userId: string): GraphApis {
+    return graphApisOver(async () => this.clients.forToken(await this.tokens.userToken(userId)));
+  }
+
+  /** Graph as the bot itself (client credentials): scheduled work only, never a user's command. */
+  forApp(): GraphApis {
+    return graphApisOver(async () => this.clients.forToken(await this.tokens.appToken()));
+  }
+}
