@@ -10,11 +10,11 @@ import { replyActivity } from '../features/feature';
 import type { FeatureRegistry } from '../features';
 import { scopeOf, userIdOf, type FeatureRunner } from '../features/runner';
 import { quoted } from '../userText';
-import { ROOT_DIALOG, ROOT_WATERFALL, SSO_PROMPT } from './dialogIds';
+import { CREATE_REVIEW_DIALOG, ROOT_DIALOG, ROOT_WATERFALL, SSO_PROMPT } from './dialogIds';
 import type { SsoPrompt, SsoPromptResult } from './ssoPrompt';
-import type { CreateReviewDialog } from './wizard/createReviewDialog';
+import type { CreateReviewDialog, CreateReviewOptions } from './wizard/createReviewDialog';
 import type { QuickCreateDialog } from './wizard/quickCreateDialog';
-import type { WizardContext } from './wizard/wizardState';
+import { isInterrupted, type Interrupted, type WizardContext, type WizardResume } from './wizard/wizardState';
 import type { TurnContext } from 'botbuilder';
 
 interface PendingCommand {
@@ -25,11 +25,15 @@ interface PendingCommand {
   retried?: boolean;
 }
 
-const values = (step: WaterfallStepContext): { pending?: PendingCommand } => step.values;
+const values = (step: WaterfallStepContext): { pending?: PendingCommand; resume?: WizardResume } => step.values;
+
+const LEFT_WIZARD = 'I left what you were creating there: nothing was created.';
 
 /** Options to begin the root with: start a dialog directly (a card button, e.g. "Change a setting"). */
 export interface RootOptions {
   begin?: { dialogId: string; options: object };
+  /** A wizard a typed command interrupted: asked again after that command's answer. */
+  resume?: WizardResume;
 }
 
 interface TeamsChannelData {
@@ -83,27 +87,28 @@ export class RootDialog extends ComponentDialog {
 
   private async routeCommand(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const turn = step.context;
-    const begin = (step.options as RootOptions | undefined)?.begin;
-    if (begin) return step.beginDialog(begin.dialogId, begin.options);
+    const options = step.options as RootOptions | undefined;
+    if (options?.begin) return step.beginDialog(options.begin.dialogId, options.begin.options);
+    values(step).resume = options?.resume;
     const parsed = parseCommand(turn.activity.text ?? '');
     if (parsed.kind === 'empty') {
       await turn.sendActivity(isWizardAnswer(turn.activity.value) ? NOT_YOUR_QUESTION : 'Type `help` to see what I can do.');
-      return step.endDialog();
+      return this.end(step);
     }
     if (parsed.kind === 'unknown' && NAVIGATION_WORDS.has(parsed.word.toLowerCase())) {
       // In a shared room someone else's wizard is theirs: a `cancel` here only ever means the sender's own.
       await turn.sendActivity(`You have nothing in progress here to ${parsed.word.toLowerCase()}. Type \`help\` to see what I can do.`);
-      return step.endDialog();
+      return this.end(step);
     }
     if (parsed.kind === 'unknown') {
       await turn.sendActivity(unknownReply(parsed.word, parsed.suggestion));
-      return step.endDialog();
+      return this.end(step);
     }
     const spec = commandNamed(parsed.name);
     const scope = scopeOf(turn);
     if (!spec.scopes.includes(scope)) {
       await turn.sendActivity(`\`${spec.phrases[0] ?? parsed.name}\` works only in ${whereItWorks(spec)}.`);
-      return step.endDialog();
+      return this.end(step);
     }
     const pending: PendingCommand = { name: parsed.name, args: parsed.args, text: turn.activity.text ?? '' };
     // A command not available yet says so at once: no sign-in for nothing.
@@ -115,32 +120,58 @@ export class RootDialog extends ComponentDialog {
       await turn.sendActivity(verb === undefined
         ? `To run \`${spec.phrases[0] ?? pending.name}\` as you I need to sign you in, which Teams only does in personal chat: send it to me there.`
         : replyActivity({ card: renderChannelSignInCard({ title: 'Continue as me', verb, data: { args: pending.args.slice(0, 200) } }) }));
-      return step.endDialog();
+      return this.end(step);
     }
     values(step).pending = pending;
     return step.beginDialog(SSO_PROMPT, { userId });
   }
 
   private async runCommand(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (isInterrupted(step.result)) return this.interrupted(step, step.result);
     const result = step.result as SsoPromptResult | undefined;
-    if (result?.superseded) return step.replaceDialog(ROOT_WATERFALL);
+    if (result?.superseded) return step.replaceDialog(ROOT_WATERFALL, values(step).resume ? { resume: values(step).resume } : undefined);
     const { pending } = values(step);
-    if (!result?.signedIn || !pending) return step.endDialog();
+    if (!result?.signedIn || !pending) return this.end(step);
     return this.reply(step, pending);
   }
 
   private async done(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (isInterrupted(step.result)) return this.interrupted(step, step.result);
     return step.endDialog();
+  }
+
+  /**
+   * A command was typed in the middle of a wizard: this turn's text runs as that command. A one-answer command
+   * (`reviews`, `sign out`…) answers, then the wizard asks its question again; a conversation (`create review`,
+   * `review …`) replaces it, and the user is told the old one was left.
+   */
+  private async interrupted(step: WaterfallStepContext, result: Interrupted): Promise<DialogTurnResult> {
+    const parsed = parseCommand(step.context.activity.text ?? '');
+    const startsAnother = parsed.kind === 'command' && commandNamed(parsed.name).run?.kind === 'dialog';
+    const resume = startsAnother ? undefined : result.resume;
+    if (!resume) await step.context.sendActivity(LEFT_WIZARD);
+    return step.replaceDialog(ROOT_WATERFALL, resume ? { resume } satisfies RootOptions : undefined);
+  }
+
+  /** Ends this turn's command; a wizard it interrupted asks its question again. */
+  private async end(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { resume } = values(step);
+    if (!resume) return step.endDialog();
+    values(step).resume = undefined;
+    await step.context.sendActivity('Back to what you were creating:');
+    return step.beginDialog(CREATE_REVIEW_DIALOG, {
+      context: resume.context, state: resume.state, resumeAt: resume.step, ...(resume.draftId ? { draftId: resume.draftId } : {}),
+    } satisfies CreateReviewOptions);
   }
 
   private async reply(step: WaterfallStepContext, pending: PendingCommand): Promise<DialogTurnResult> {
     const run = commandNamed(pending.name).run;
     if (run?.kind === 'dialog') return step.beginDialog(run.dialogId, { args: pending.args, context: wizardContext(step.context, this.clock) });
     const feature = this.features.get(pending.name);
-    if (!feature) return step.endDialog();
+    if (!feature) return this.end(step);
     try {
       await step.context.sendActivity(replyActivity(await this.runner.run(feature, step.context, pending.args)));
-      return await step.endDialog();
+      return await this.end(step);
     } catch (error) {
       if (!isAppError(error, 'SignInRequired') || pending.retried === true) throw error;
       // Graph refused the cached token (expired or revoked): forget it and sign in again, once.

@@ -9,7 +9,7 @@ import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnR
 import { SSO_PROMPT } from '../dialogIds';
 import type { SsoPrompt, SsoPromptResult } from '../ssoPrompt';
 import { scopeOf } from './wizardScope';
-import { applies, STEP_IDS, type StepId, type StepResult, type WizardContext, type WizardState } from './wizardState';
+import { applies, STEP_IDS, type Interrupted, type StepId, type StepResult, type WizardContext, type WizardState } from './wizardState';
 import type { WizardStep } from './wizardStep';
 
 export { CREATE_REVIEW_DIALOG } from '../dialogIds';
@@ -33,6 +33,8 @@ export interface CreateReviewOptions {
   state?: WizardState;
   /** Change one setting of this draft (asks which first). */
   draftId?: string;
+  /** Ask this question first (resuming after a command typed in the middle). */
+  resumeAt?: StepId | typeof WHICH;
 }
 
 /** Everything the wizard has chosen, as complete settings (defaults for what was not asked). */
@@ -77,7 +79,7 @@ export class CreateReviewDialog extends ComponentDialog {
   protected override async onBeginDialog(inner: DialogContext, options?: CreateReviewOptions): Promise<DialogTurnResult> {
     if (!options) throw new Error('the wizard needs its context');
     const progress: Progress = {
-      step: options.draftId ? WHICH : 'wizard.scope', state: options.state ?? {}, context: options.context, draftId: options.draftId,
+      step: options.resumeAt ?? (options.draftId ? WHICH : 'wizard.scope'), state: options.state ?? {}, context: options.context, draftId: options.draftId,
     };
     Object.assign(inner.parent?.activeDialog?.state ?? {}, { progress });
     return this.runStep(inner, progress);
@@ -124,6 +126,10 @@ export class CreateReviewDialog extends ComponentDialog {
         return inner.endDialog();
       case 'signIn':
         return this.renewSignIn(inner, progress, false);
+      case 'interrupt':
+        return inner.endDialog({
+          interrupted: true, resume: { state: progress.state, context: progress.context, step: progress.step, ...(progress.draftId ? { draftId: progress.draftId } : {}) },
+        } satisfies Interrupted);
       case 'back': {
         if (progress.draftId) {
           // Changing a draft: back leads to "which setting?", and from there to the confirmation again.

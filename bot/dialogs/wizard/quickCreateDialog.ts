@@ -7,7 +7,7 @@ import type { UserGraph } from '../../features/runner';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from '../dialogLib';
 import { settingsFromState } from './createReviewDialog';
 import { GroupStep } from './groupStep';
-import type { StepResult, WizardContext, WizardState } from './wizardState';
+import type { Interrupted, StepResult, WizardContext, WizardState } from './wizardState';
 import { DEFAULT_OPTIONS } from '../../../reviews/settings';
 import { isAppError } from '../../errors';
 import { quoted } from '../../userText';
@@ -77,6 +77,8 @@ export class QuickCreateDialog extends ComponentDialog {
     if (result.status !== DialogTurnStatus.complete) return result;
     const step = result.result as StepResult;
     const saved = (inner.parent?.activeDialog?.state as { quick?: { context: WizardContext } } | undefined)?.quick;
+    // A command typed instead of picking a group: the root dialog runs it; this quick create is left.
+    if (step.outcome === 'interrupt') return inner.endDialog({ interrupted: true } satisfies Interrupted);
     if (step.outcome !== 'next' || !saved) {
       await inner.context.sendActivity(step.outcome === 'signIn' ? 'Your sign-in expired; please send the command again.' : 'Cancelled: nothing was created.');
       return inner.endDialog();

@@ -35,11 +35,32 @@ export interface StepOptions {
   start?: { phase: string; extra: Record<string, unknown> };
 }
 
-/** How a step ended: go on, go back, leave, or the user's token expired (sign in, then ask again). */
+/**
+ * How a step ended: go on, go back, leave, the user's token expired (sign in, then ask again), or the user typed
+ * a command that is no answer to this question (handle it as that command).
+ */
 export interface StepResult {
-  outcome: 'next' | 'back' | 'cancel' | 'signIn';
+  outcome: 'next' | 'back' | 'cancel' | 'signIn' | 'interrupt';
   state: WizardState;
 }
+
+/** Where a wizard was when a typed command interrupted it: enough to ask the same question again afterwards. */
+export interface WizardResume {
+  state: WizardState;
+  context: WizardContext;
+  step: StepId | 'wizard.which';
+  draftId?: string;
+}
+
+/** What a creation dialog ends with when a typed command interrupted it. */
+export interface Interrupted {
+  interrupted: true;
+  /** How to resume the wizard after a one-answer command; absent: nothing to resume (the dialog is left). */
+  resume?: WizardResume;
+}
+
+export const isInterrupted = (result: unknown): result is Interrupted =>
+  typeof result === 'object' && result !== null && (result as { interrupted?: unknown }).interrupted === true;
 
 /** The wizard's steps, in order; each is its own dialog. */
 export const STEP_IDS = ['wizard.scope', 'wizard.inactiveDays', 'wizard.group', 'wizard.reviewers', 'wizard.schedule', 'wizard.settings'] as const;

@@ -5,6 +5,7 @@ import { isAppError } from '../../errors';
 import { replyActivity } from '../../features/feature';
 import { Dialog, type DialogContext, type DialogTurnResult } from '../dialogLib';
 import type { StepOptions, StepResult, WizardContext, WizardState } from './wizardState';
+import { parseCommand } from '../../commands/commandParser';
 
 /** What the user answered: typed text, or a card button (`choice`) with any form fields. */
 export interface StepInput {
@@ -30,6 +31,12 @@ export type StepReply<P extends string = string> =
 
 export const HINT = 'Type cancel, back or help at any time.';
 const CANCEL = new Set(['cancel', 'stop', 'quit', 'exit']);
+
+/** Typed text that is one of the bot's commands; `help` keeps its step meaning (it explains the question). */
+function isCommand(text: string): boolean {
+  const parsed = parseCommand(text);
+  return parsed.kind === 'command' && parsed.name !== 'help';
+}
 
 /** The Back and Cancel buttons every step card carries. */
 export const NAVIGATION: WizardChoice[] = [{ title: 'Back', value: 'back' }, { title: 'Cancel', value: 'cancel' }];
@@ -97,6 +104,8 @@ export abstract class WizardStep<P extends string = string> extends Dialog<StepO
     }
     if (reply.kind === 'done') return dc.endDialog({ outcome: 'next', state: reply.state } satisfies StepResult);
     if (reply.kind === 'retry') {
+      // Not an answer to this question, but a command the user typed (`reviews`, `create review`…): that command.
+      if (input.choice === undefined && isCommand(input.text)) return dc.endDialog({ outcome: 'interrupt', state: data.state } satisfies StepResult);
       await this.reprompt(dc.context, data, reply.problem);
       return Dialog.EndOfTurn;
     }
