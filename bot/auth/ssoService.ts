@@ -90,7 +90,9 @@ export class SsoService {
     if (outcome.kind === 'failed') {
       return { outcome, response: { status: 412, body: { id: request.id, connectionName: request.connectionName, failureDetail: outcome.code === 'ConsentRequired' ? 'consent_required' : 'The token could not be exchanged.' } } };
     }
-    const first = await this.store.createIfAbsent(`sso-exchange/${conversationId}/${request.id}`, { userId }, DEDUPE_SECONDS);
+    // Per user too: everyone in a group chat sees the OAuthCard (and its id), and another member's exchange must
+    // not turn the requester's own into a "duplicate".
+    const first = await this.store.createIfAbsent(`sso-exchange/${conversationId}/${userId}/${request.id}`, { userId }, DEDUPE_SECONDS);
     if (!first) return { outcome: { kind: 'duplicate' }, response: { status: 200 } };
     return { outcome, response: { status: 200, body: { id: request.id, connectionName: request.connectionName } } };
   }

@@ -7,10 +7,10 @@ import type { SsoService } from '../auth/ssoService';
 import { hasUserToken, type TokenProvider } from '../auth/tokenProvider';
 import type { AppConfig } from '../config';
 import { isAppError } from '../errors';
-import { commandForVerb } from '../commands';
+import { commandForVerb, whereItWorks } from '../commands';
 import type { FeatureRegistry } from '../features';
 import type { Feature, FeatureReply } from '../features/feature';
-import { userIdOf, type FeatureRunner } from '../features/runner';
+import { scopeOf, userIdOf, type FeatureRunner } from '../features/runner';
 
 const error = (statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse =>
   ({ statusCode, type: 'application/vnd.microsoft.error', value: { code, message } });
@@ -64,6 +64,10 @@ export class CardActions {
     const feature = command === undefined ? undefined : this.features.get(command.name);
     const handler = this.handlers[verb];
     if (!feature && !handler) return error(400, 'BadRequest', 'This button is not available.');
+    // A button replays its command under the command's own rules: only where the command works.
+    if (command && !command.scopes.includes(scopeOf(turn))) {
+      return invokeReply({ text: `\`${command.phrases[0] ?? command.name}\` works only in ${whereItWorks(command)}.` });
+    }
     const admission = handler?.admit ? await handler.admit(turn, value.action.data) : undefined;
     if (admission && 'refuse' in admission) return admission.refuse;
     if (handler ? handler.needsGraph : command?.signIn === 'user') {

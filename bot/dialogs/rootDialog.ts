@@ -90,6 +90,8 @@ export class RootDialog extends ComponentDialog {
     const options = step.options as RootOptions | undefined;
     if (options?.begin) return step.beginDialog(options.begin.dialogId, options.begin.options);
     values(step).resume = options?.resume;
+    // A sign-in invoke with no prompt waiting (late, or the user moved on): nothing to answer.
+    if (turn.activity.type !== 'message') return this.end(step);
     const parsed = parseCommand(turn.activity.text ?? '');
     if (parsed.kind === 'empty') {
       await turn.sendActivity(isWizardAnswer(turn.activity.value) ? NOT_YOUR_QUESTION : 'Type `help` to see what I can do.');
