@@ -2,6 +2,7 @@ import { TurnContext, type ConversationReference } from 'botbuilder';
 import type { Scope } from './commands/command';
 import { isoNow, type Clock } from './clock';
 import type { KeyValueStore } from './storage/keyValueStore';
+import { teamsContextOf } from './turn';
 
 /** Where the bot can post later (digests): the conversation reference and its Teams context. */
 export interface StoredConversation {
@@ -11,11 +12,6 @@ export interface StoredConversation {
   teamId: string | undefined;
   aadGroupId: string | undefined;
   updatedAt: string;
-}
-
-interface TeamsChannelData {
-  tenant?: { id?: string };
-  team?: { id?: string; aadGroupId?: string };
 }
 
 /** Keeps a conversation reference per conversation, written when it is new or changed (not on every turn). */
@@ -32,13 +28,10 @@ export class ConversationStore {
     const reference = TurnContext.getConversationReference(turn.activity);
     const conversationId = reference.conversation?.id;
     if (!conversationId) return;
-    const channelData = (turn.activity.channelData ?? {}) as TeamsChannelData;
-    const fingerprint = `${reference.serviceUrl ?? ''}|${channelData.team?.id ?? ''}`;
+    const teams = teamsContextOf(turn);
+    const fingerprint = `${reference.serviceUrl ?? ''}|${teams.teamId ?? ''}`;
     if (this.known.get(conversationId) === fingerprint) return;
-    const item: StoredConversation = {
-      reference, scope, tenantId: channelData.tenant?.id ?? reference.conversation?.tenantId,
-      teamId: channelData.team?.id, aadGroupId: channelData.team?.aadGroupId, updatedAt: isoNow(this.clock),
-    };
+    const item: StoredConversation = { reference, scope, ...teams, updatedAt: isoNow(this.clock) };
     await this.store.write({ [ConversationStore.key(conversationId)]: { ...item, eTag: '*' } });
     this.known.set(conversationId, fingerprint);
   }

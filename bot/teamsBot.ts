@@ -10,7 +10,7 @@ import type { ConversationStore } from './conversations';
 import type { RootDialog } from './dialogs/rootDialog';
 import { SIGN_IN_OUTCOME } from './dialogs/turnKeys';
 import { replyActivity } from './features/feature';
-import { scopeOf, userIdOf } from './features/runner';
+import { scopeOf, userIdOf } from './turn';
 import { clippedForLog, type Logger } from './logger';
 
 /**

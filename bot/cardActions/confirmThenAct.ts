@@ -1,5 +1,5 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import { actorOf } from '../features/runner';
+import { actorOf } from '../turn';
 import type { PendingAction, PendingActions } from '../pending/pendingActions';
 import { invokeReply, type VerbHandler } from '.';
 

@@ -10,7 +10,8 @@ import { isAppError } from '../errors';
 import { commandForVerb, whereItWorks } from '../commands';
 import type { FeatureRegistry } from '../features';
 import type { Feature, FeatureReply } from '../features/feature';
-import { scopeOf, userIdOf, type FeatureRunner } from '../features/runner';
+import type { FeatureRunner } from '../features/runner';
+import { scopeOf, userIdOf } from '../turn';
 
 const error = (statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse =>
   ({ statusCode, type: 'application/vnd.microsoft.error', value: { code, message } });

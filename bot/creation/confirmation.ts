@@ -7,7 +7,7 @@ import { validateSettings } from '../../reviews/validateSettings';
 import type { DirectoryApi } from '../graph/apis';
 import { replyActivity } from '../features/feature';
 import type { Opened } from '../pending/pendingActions';
-import { actorOf } from '../features/runner';
+import { actorOf } from '../turn';
 import type { CreatedReview, DraftPayload, DraftStore, ReviewDraft } from './drafts';
 
 /**

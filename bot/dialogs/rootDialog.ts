@@ -8,7 +8,8 @@ import type { AppConfig } from '../config';
 import { isAppError } from '../errors';
 import { replyActivity } from '../features/feature';
 import type { FeatureRegistry } from '../features';
-import { scopeOf, userIdOf, type FeatureRunner } from '../features/runner';
+import type { FeatureRunner } from '../features/runner';
+import { scopeOf, teamsContextOf, userIdOf } from '../turn';
 import { quoted } from '../userText';
 import { CREATE_REVIEW_DIALOG, ROOT_DIALOG, ROOT_WATERFALL, SSO_PROMPT } from './dialogIds';
 import type { SsoPrompt, SsoPromptResult } from './ssoPrompt';
@@ -36,13 +37,9 @@ export interface RootOptions {
   resume?: WizardResume;
 }
 
-interface TeamsChannelData {
-  team?: { aadGroupId?: string };
-}
-
 /** The facts a creation dialog needs about this conversation and its user. */
 export function wizardContext(turn: TurnContext, clock: Clock): WizardContext {
-  const aadGroupId = (turn.activity.channelData as TeamsChannelData | undefined)?.team?.aadGroupId;
+  const { aadGroupId } = teamsContextOf(turn);
   return {
     scope: scopeOf(turn),
     ...(typeof aadGroupId === 'string' && scopeOf(turn) === 'channel' ? { teamGroupId: aadGroupId } : {}),

@@ -1,23 +1,10 @@
 import type { TurnContext } from 'botbuilder';
-import type { Scope } from '../commands/command';
 import { isAppError } from '../errors';
 import type { GraphApis } from '../graph/apis';
 import type { GraphSeam } from '../graph/graphSeam';
 import type { Logger } from '../logger';
-import type { Actor } from '../pending/pendingActions';
+import { scopeOf, userIdOf } from '../turn';
 import type { Feature, FeatureReply } from './feature';
-
-/** Where a turn happens, from Teams' conversationType. */
-export function scopeOf(turn: TurnContext): Scope {
-  const type = turn.activity.conversation?.conversationType;
-  return type === 'channel' ? 'channel' : type === 'groupChat' ? 'groupChat' : 'personal';
-}
-
-/** The Entra object id of the sender (Teams sets it; the Bot Framework token vouches for the activity). */
-export const userIdOf = (turn: TurnContext): string => turn.activity.from?.aadObjectId ?? '';
-
-/** Who acts in this turn and where (the pending-action rules compare both). */
-export const actorOf = (turn: TurnContext): Actor => ({ userId: userIdOf(turn), conversationId: turn.activity.conversation?.id ?? '' });
 
 /** Graph as the turn's sender, with their token (never anyone else's, never the app's). */
 export type UserGraph = (turn: TurnContext) => GraphApis;

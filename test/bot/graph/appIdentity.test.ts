@@ -4,7 +4,7 @@ import { TestAdapter, TurnContext, type Activity } from 'botbuilder';
 import type { TokenProvider } from '../../../bot/auth/tokenProvider';
 import { fixedClock } from '../../../bot/clock';
 import { REVIEW_CANCEL, REVIEW_CREATE } from '../../../cards/verbs';
-import { creationActions } from '../../../bot/creation/creationActions';
+import { creationActions } from '../../../bot/cardActions/createReviewActions';
 import { createDraftStore } from '../../../bot/creation/drafts';
 import { QuickCreateDialog } from '../../../bot/dialogs/wizard/quickCreateDialog';
 import { ReviewersStep } from '../../../bot/dialogs/wizard/reviewersStep';

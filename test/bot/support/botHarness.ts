@@ -7,7 +7,7 @@ import { fixedClock } from '../../../bot/clock';
 import { loadConfig, type AppConfig } from '../../../bot/config';
 import { ConversationStore } from '../../../bot/conversations';
 import { createDraftStore, type DraftStore, type ReviewDraft } from '../../../bot/creation/drafts';
-import { creationActions } from '../../../bot/creation/creationActions';
+import { creationActions } from '../../../bot/cardActions/createReviewActions';
 import type { DialogState } from '../../../bot/dialogs/dialogLib';
 import { DialogStarter } from '../../../bot/dialogs/dialogStarter';
 import { RootDialog, wizardContext } from '../../../bot/dialogs/rootDialog';

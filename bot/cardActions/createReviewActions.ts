@@ -4,16 +4,16 @@ import { REVIEW_CANCEL, REVIEW_CHANGE, REVIEW_CREATE } from '../../cards/verbs';
 import { toDefinition } from '../../reviews/definition';
 import { adminCenterLink, formatDay } from '../../reviews/describeSettings';
 import { validateSettings } from '../../reviews/validateSettings';
-import { invokeReply, type VerbHandlers } from '../cardActions';
-import { confirmThenAct, type ConfirmThenActSpec } from '../cardActions/confirmThenAct';
+import { invokeReply, type VerbHandlers } from '.';
+import { confirmThenAct, type ConfirmThenActSpec } from './confirmThenAct';
 import { isAppError } from '../errors';
 import type { UserGraph } from '../features/runner';
-import { userIdOf } from '../features/runner';
+import { userIdOf } from '../turn';
 import { todayOf, type Clock } from '../clock';
 import type { Logger } from '../logger';
-import { draftCard } from './confirmation';
-import type { CreatedReview, DraftPayload, DraftStore, ReviewDraft } from './drafts';
-import { createOnce } from './safeCreate';
+import { draftCard } from '../creation/confirmation';
+import type { CreatedReview, DraftPayload, DraftStore, ReviewDraft } from '../creation/drafts';
+import { createOnce } from '../creation/safeCreate';
 
 /** Opens the change-a-setting wizard for a draft (provided by the bot, which owns the dialogs). */
 export type StartChange = (turn: TurnContext, draft: ReviewDraft) => Promise<void>;
