@@ -16,9 +16,11 @@ export interface FeatureContext {
 /** A reply: an Adaptive Card (what card buttons get back as their replacement card) or plain text. */
 export type FeatureReply = { card: Record<string, unknown> } | { text: string };
 
-/** One thing the bot does; reachable by a typed command and, where it has a verb, by a card button. */
+/**
+ * One thing the bot does; reachable by a typed command and, where it has a verb, by a card button. Whether it
+ * needs the user's sign-in is its command's `signIn` (bot/commands).
+ */
 export interface Feature {
-  needsGraph: boolean;
   run(context: FeatureContext): Promise<FeatureReply>;
 }
 

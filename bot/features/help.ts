@@ -10,7 +10,6 @@ export function helpFeature(helpGroups: (scope: Scope) => HelpGroupData[]): Feat
   // The card depends on the scope only: render it once per scope (templating is the costly part of a help turn).
   const cards = new Map<Scope, Record<string, unknown>>();
   return {
-    needsGraph: false,
     run: (context) => {
       const card = cards.get(context.scope) ?? renderHelpCard({ scope: context.scope, groups: helpGroups(context.scope) });
       cards.set(context.scope, card);

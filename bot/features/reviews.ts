@@ -7,7 +7,6 @@ const FILTERS: readonly ReviewsFilter[] = ['active', 'completed', 'all'];
 
 /** `reviews [active|completed|all]`: the access review definitions the user can read, as that user. */
 export const reviewsFeature: Feature = {
-  needsGraph: true,
   async run(context) {
     const word = context.args.trim().toLowerCase();
     if (word !== '' && !FILTERS.includes(word as ReviewsFilter)) {

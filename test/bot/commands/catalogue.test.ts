@@ -93,10 +93,3 @@ test('every card verb belongs to one command or to the creation card handlers', 
   }
   expect(commandForVerb(REVIEW_CREATE)).toBeUndefined();
 });
-
-test('a command that needs no sign-in never calls Graph (its feature says so too)', () => {
-  const features = createFeatures(noTokens);
-  for (const command of COMMANDS.filter((c) => c.run?.kind === 'feature')) {
-    expect({ name: command.name, needsGraph: features.get(command.name)?.needsGraph }).toEqual({ name: command.name, needsGraph: command.signIn === 'user' });
-  }
-});
