@@ -1,20 +1,20 @@
 import autocannon from 'autocannon';
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { AccessReviewScheduleDefinition } from '@microsoft/microsoft-graph-types';
-import { BOT_APP_ID, TENANT_ID } from '../dev/tenant/tenant';
 import { reviewedGroupId } from '../reviews/describe';
-import { startBot, type BotProcess } from '../test/support/botProcess';
+import { signChannelToken, startBotWithIpc, startProductionBot, type BotProcess, type IpcBotProcess } from '../test/support/botProcess';
 import { control, graph, REVIEWS, startLocalTenant, userToken, type LocalTenant } from '../test/support/localTenant';
-import { USERS } from '../test/support/teamsActivities';
+import { ADELE, CONCURRENCY, CONVERSATIONS, helpTurns, message, post, startSink, unauthenticated, type Sink, type Target } from './botHarness';
 
-/** Issue targets for the bot over real HTTP: `help` turns/s, `reviews` latency net of Graph, RSS over 10,000 turns. */
-const BOT_ID = `28:${BOT_APP_ID}`;
-const CONVERSATIONS = 50;
-const CONCURRENCY = 16;
-const ADELE = USERS.adele;
+/**
+ * Issue targets for the bot over real HTTP: `help` turns/s with Bot Framework authentication off (local mode) and
+ * on (the production path, channel tokens from a local trust root), `reviews` latency net of Graph, and the live
+ * heap (heapUsed after a forced GC) and RSS over 10,000 turns.
+ */
+/** The bot with one IPC answer, a forced GC then process.memoryUsage() (bench/heapProbeBot.ts). */
+const HEAP_PROBE_ENTRY = join(__dirname, 'heapProbeBot.ts');
 
 const ms = (n: number): string => `${n.toFixed(2)} ms`;
 const percentile = (values: readonly number[], p: number): number => {
@@ -22,78 +22,52 @@ const percentile = (values: readonly number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 
-/** A Bot Connector that accepts everything at once: 200 {"id": n} for every call, counted. */
-interface Sink { url: string; calls: () => number; reset: () => void; close: () => Promise<void> }
+interface Throughput { turnsPerSecond: number; p50: number; p99: number }
 
-async function startSink(): Promise<Sink> {
-  let calls = 0;
-  const server: Server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      calls += 1;
-      const body = request.method === 'POST' || request.method === 'PUT' ? JSON.stringify({ id: String(calls) }) : '{}';
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      response.end(body);
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`, calls: () => calls, reset: () => { calls = 0; },
-    close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
-  };
-}
-
-let activitySeq = 0;
-/** A personal-chat Teams message from Adele in conversation `a:bench-<n>`. */
-function message(sink: Sink, conversation: number, text: string): string {
-  activitySeq += 1;
-  return JSON.stringify({
-    type: 'message', id: `bench-${activitySeq}`, timestamp: new Date().toISOString(), channelId: 'msteams', serviceUrl: sink.url,
-    from: { id: ADELE.id, aadObjectId: ADELE.aadObjectId, name: ADELE.name }, recipient: { id: BOT_ID },
-    conversation: { id: `a:bench-${conversation}`, conversationType: 'personal', tenantId: TENANT_ID },
-    channelData: { tenant: { id: TENANT_ID } }, locale: 'en-US', text,
-  });
-}
-
-async function post(bot: BotProcess, body: string): Promise<number> {
-  const response = await fetch(bot.messagesUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  await response.arrayBuffer();
-  if (response.status < 200 || response.status > 299) throw new Error(`POST /api/messages: ${response.status}`);
-  return response.status;
-}
-
-/** `count` help turns spread over the conversations, `CONCURRENCY` at a time; `onTurn` after each completed turn. */
-async function helpTurns(bot: BotProcess, sink: Sink, count: number, onTurn?: (done: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let done = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      const n = next++;
-      await post(bot, message(sink, n % CONVERSATIONS, 'help'));
-      done += 1;
-      if (onTurn) await onTurn(done);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-}
-
-async function throughputBench(bot: BotProcess, sink: Sink): Promise<void> {
-  await helpTurns(bot, sink, 200);
+/** One 10 s autocannon run of `help` turns at CONCURRENCY connections, printed. */
+async function helpRun(target: Target, sink: Sink, label: string): Promise<Throughput> {
   let turn = 0;
-  // Two runs: the first right after the 200 warm-up turns, the second once the bot's JIT has settled.
-  for (const label of ['after 200 warm-up turns', 'second run, warm']) {
-    sink.reset();
-    const result = await autocannon({
-      url: bot.messagesUrl, method: 'POST', connections: CONCURRENCY, duration: 10, headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: (request) => ({ ...request, body: message(sink, turn++ % CONVERSATIONS, 'help') }) }],
-    });
-    await new Promise((done) => setTimeout(done, 500)); // turns cut off by autocannon's stop still finish in the bot
-    process.stdout.write(`help turns, ${CONCURRENCY} connections, 10 s, ${CONVERSATIONS} conversation ids round-robin (${label}): ` +
-      `${Math.round(result.requests.average)} turns/s (target >= 300), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
-      `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; ` +
-      `connector calls ${sink.calls()} for ${result.requests.total} completed turns (up to ${CONCURRENCY} more were in flight at the stop)\n`);
+  sink.reset();
+  const result = await autocannon({
+    url: target.bot.messagesUrl, method: 'POST', connections: CONCURRENCY, duration: 10, headers: target.headers,
+    requests: [{ setupRequest: (request) => ({ ...request, body: message(sink, turn++ % CONVERSATIONS, 'help') }) }],
+  });
+  await new Promise((done) => setTimeout(done, 500)); // turns cut off by autocannon's stop still finish in the bot
+  process.stdout.write(`help turns, ${label}: ${Math.round(result.requests.average)} turns/s (target >= 300), ` +
+    `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; ` +
+    `connector calls ${sink.calls()} (${sink.bearerCalls()} with a bearer token) for ${result.requests.total} completed turns ` +
+    `(up to ${CONCURRENCY} more were in flight at the stop)\n`);
+  return { turnsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/**
+ * `help` throughput with Bot Framework authentication off and on, interleaved so both see the same machine (other
+ * work on it shifts the numbers by more than the difference measured): 200 turns and one 10 s run each to warm up
+ * (JIT), then ROUNDS pairs of measured runs, in alternating order.
+ */
+async function throughputBench(off: Target, on: Target, sink: Sink): Promise<void> {
+  const ROUNDS = 2;
+  const configs = [{ name: 'JWT validation off (local mode)', target: off }, { name: 'JWT validation on (production path)', target: on }];
+  for (const { name, target } of configs) {
+    await helpTurns(target, sink, 200);
+    await helpRun(target, sink, `${name}, warm-up run after 200 turns`);
   }
+  const measured = configs.map(() => [] as Throughput[]);
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    const order = round % 2 === 1 ? [0, 1] : [1, 0];
+    for (const i of order) {
+      const config = configs[i];
+      if (config) measured[i]?.push(await helpRun(config.target, sink, `${config.name}, ${CONCURRENCY} connections, 10 s, ${CONVERSATIONS} conversations, round ${round}`));
+    }
+  }
+  const list = (runs: Throughput[], pick: (run: Throughput) => number): string => runs.map((run) => Math.round(pick(run))).join(' / ');
+  process.stdout.write(`help turns, ${CONCURRENCY} connections, warm (${ROUNDS} interleaved 10 s runs each):\n`);
+  configs.forEach(({ name }, i) => {
+    const runs = measured[i] ?? [];
+    const mean = runs.reduce((sum, run) => sum + run.turnsPerSecond, 0) / runs.length;
+    process.stdout.write(`  ${name.padEnd(36)} ${Math.round(mean)} turns/s (runs ${list(runs, (run) => run.turnsPerSecond)}), ` +
+      `p50 ${list(runs, (run) => run.p50)} ms, p99 ${list(runs, (run) => run.p99)} ms\n`);
+  });
 }
 
 /** The two Graph calls `reviews` makes, as the bot makes them (listDefinitions(…, 11) and getGroupNames). */
@@ -112,11 +86,11 @@ async function graphShare(tenant: LocalTenant, token: string): Promise<number> {
   return performance.now() - started;
 }
 
-async function reviewsBench(tenant: LocalTenant, bot: BotProcess, sink: Sink): Promise<void> {
+async function reviewsBench(tenant: LocalTenant, target: Target, sink: Sink): Promise<void> {
   const faults = await control(tenant, 'PUT', '/faults', {});
   if (faults.status !== 200) throw new Error(`faults off: ${faults.status}`);
   const conversation = CONVERSATIONS; // its own conversation, a:bench-50
-  await post(bot, message(sink, conversation, 'reviews')); // signs Adele in (SSO_MODE=local) and runs once
+  await post(target, message(sink, conversation, 'reviews')); // signs Adele in (SSO_MODE=local) and runs once
   const token = await userToken(tenant, ADELE.userPrincipalName);
   sink.reset();
   const turns: number[] = [];
@@ -126,7 +100,7 @@ async function reviewsBench(tenant: LocalTenant, bot: BotProcess, sink: Sink): P
   for (let i = 0; i < 300; i += 1) {
     await control(tenant, 'POST', '/stats/reset');
     const started = performance.now();
-    await post(bot, message(sink, conversation, 'reviews'));
+    await post(target, message(sink, conversation, 'reviews'));
     turns.push(performance.now() - started);
     const stats = await control(tenant, 'GET', '/stats'); // the bot's own Graph requests for this turn only
     graphRequests += Number(stats.body.requests);
@@ -146,47 +120,98 @@ async function rssKb(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }
 
-async function rssBench(bot: BotProcess, sink: Sink, pid: number): Promise<void> {
-  const samples: Array<{ turns: number; mb: number }> = [{ turns: 0, mb: (await rssKb(pid)) / 1024 }];
-  const started = performance.now();
-  await helpTurns(bot, sink, 10_000, async (done) => {
-    if (done % 1000 === 0) samples.push({ turns: done, mb: (await rssKb(pid)) / 1024 });
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const last = samples[samples.length - 1]?.mb ?? NaN;
-  const at2000 = samples.find((sample) => sample.turns === 2000)?.mb ?? NaN;
-  const steady = samples.filter((sample) => sample.turns >= 2000).map((sample) => sample.mb);
-  // RSS saws up and down with V8's collections; the lowest sample of a window is the floor after a collection.
-  const floor = (from: number, to: number): number =>
-    Math.min(...samples.filter((sample) => sample.turns >= from && sample.turns <= to).map((sample) => sample.mb));
-  process.stdout.write(`RSS over 10,000 help turns (${CONCURRENCY} concurrent, ${CONVERSATIONS} conversations, ${(10_000 / seconds).toFixed(0)} turns/s): ` +
-    `${samples.map((sample) => `${sample.turns / 1000}k ${sample.mb.toFixed(1)} MB`).join(', ')}\n`);
-  process.stdout.write(`  final RSS ${last.toFixed(1)} MB (target < 250 MB), growth 2k→10k ${(last - at2000).toFixed(1)} MB (flat = small); ` +
-    `2k–10k range ${Math.min(...steady).toFixed(1)}–${Math.max(...steady).toFixed(1)} MB, ` +
-    `floor 2k–5k ${floor(2000, 5000).toFixed(1)} MB vs 7k–10k ${floor(7000, 10_000).toFixed(1)} MB\n`);
+interface MemorySample { turns: number; heapMb: number; rssMb: number }
+
+/** heapUsed after a forced full GC (live data) and RSS, from the heap-probe bot, with no turn in flight. */
+async function memorySample(bot: IpcBotProcess, pid: number, turns: number): Promise<MemorySample> {
+  const reply = await bot.request({ gc: true }) as { memory?: NodeJS.MemoryUsage; error?: string };
+  if (reply.memory === undefined) throw new Error(`heap sample: ${reply.error ?? JSON.stringify(reply)}`);
+  return { turns, heapMb: reply.memory.heapUsed / 2 ** 20, rssMb: (await rssKb(pid)) / 1024 };
+}
+
+/** 10,000 help turns in steps of 1,000 (CONCURRENCY in flight within a step); a sample after a forced GC between steps. */
+async function memoryBench(bot: IpcBotProcess, sink: Sink, pid: number): Promise<void> {
+  const samples: MemorySample[] = [await memorySample(bot, pid, 0)];
+  let busy = 0;
+  for (let turns = 1000; turns <= 10_000; turns += 1000) {
+    const started = performance.now();
+    await helpTurns(unauthenticated(bot), sink, 1000);
+    busy += performance.now() - started;
+    samples.push(await memorySample(bot, pid, turns));
+  }
+  const at = (turns: number): MemorySample | undefined => samples.find((sample) => sample.turns === turns);
+  const steady = samples.filter((sample) => sample.turns >= 2000);
+  const series = (pick: (sample: MemorySample) => number): string =>
+    samples.map((sample) => `${sample.turns / 1000}k ${pick(sample).toFixed(1)}`).join(', ');
+  const growth = (pick: (sample: MemorySample) => number): string => {
+    const from = at(2000);
+    const to = at(10_000);
+    return from && to ? `${(pick(to) - pick(from)) >= 0 ? '+' : ''}${(pick(to) - pick(from)).toFixed(2)} MB` : 'n/a';
+  };
+  const range = (pick: (sample: MemorySample) => number): string =>
+    `${Math.min(...steady.map(pick)).toFixed(1)}–${Math.max(...steady.map(pick)).toFixed(1)} MB`;
+  process.stdout.write(`memory over 10,000 help turns, auth off (${CONCURRENCY} concurrent, ${CONVERSATIONS} conversations, ` +
+    `${(10_000 / (busy / 1000)).toFixed(0)} turns/s between samples; each sample after a forced full GC with no turn in flight):\n`);
+  process.stdout.write(`  heapUsed MB: ${series((sample) => sample.heapMb)}\n`);
+  process.stdout.write(`  heapUsed growth 2k→10k ${growth((sample) => sample.heapMb)} (flat = live data does not grow), 2k–10k range ${range((sample) => sample.heapMb)}\n`);
+  process.stdout.write(`  RSS MB (same instants): ${series((sample) => sample.rssMb)}\n`);
+  process.stdout.write(`  final RSS ${(at(10_000)?.rssMb ?? NaN).toFixed(1)} MB (target < 250 MB), RSS growth 2k→10k ${growth((sample) => sample.rssMb)}\n`);
+}
+
+/**
+ * The production path: the bot with an app id (test/support/productionModeBot.ts), every activity's channel token
+ * validated (signed by the local identity provider, the trust root that entry is given), its connector calls made
+ * with its own token from that provider. Checked before use: no token → 401, and replies carry a bearer token.
+ */
+async function startAuthOnBot(tenant: LocalTenant, sink: Sink): Promise<{ bot: BotProcess; target: Target }> {
+  const bot = await startProductionBot(tenant, { env: { LOG_LEVEL: 'info' } });
+  const refused = await post(unauthenticated(bot), message(sink, 0, 'help')).then(String, (error: unknown) => String(error));
+  if (!refused.includes('401')) throw new Error(`authentication is not on: a turn without a token answered ${refused}`);
+  // One token for every activity, as the channel reuses its token until it nears expiry.
+  const target: Target = { bot, headers: { 'content-type': 'application/json', authorization: `Bearer ${signChannelToken(tenant, sink.url)}` } };
+  sink.reset();
+  await post(target, message(sink, 0, 'help'));
+  if (sink.bearerCalls() === 0) throw new Error('the bot answered the connector without a bearer token');
+  return { bot, target };
+}
+
+function reportLog(name: string, bot: BotProcess): void {
+  const errors = bot.lines.filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+  const warnings = bot.lines.filter((line) => line.includes('"level":40'));
+  process.stdout.write(`${name} log: ${bot.lines.length} lines, ${errors.length} error/fatal, ${warnings.length} warning\n`);
+  for (const line of [...errors, ...warnings].slice(0, 5)) process.stdout.write(`  ${line.slice(0, 400)}\n`);
 }
 
 export async function benchBot(): Promise<void> {
   const sink = await startSink();
   let tenant: LocalTenant | undefined;
-  let bot: BotProcess | undefined;
+  let bot: IpcBotProcess | undefined;
+  let authOn: BotProcess | undefined;
+  const stop = async (name: string, running?: BotProcess): Promise<void> => {
+    if (!running) return;
+    reportLog(name, running);
+    await running.stop();
+    rmSync(running.dataDir, { recursive: true, force: true });
+  };
   try {
     tenant = await startLocalTenant();
     // LOG_LEVEL 'info', not 'warn': startBot waits for the bot's 'listening' line, which is logged at info.
-    bot = await startBot(tenant, { env: { SSO_MODE: 'local', LOG_LEVEL: 'info' } });
+    // --expose-gc for this bot process only (BOT_NODE_FLAGS are everyone's): the heap samples force a full GC.
+    bot = await startBotWithIpc(HEAP_PROBE_ENTRY, tenant, { nodeFlags: ['--expose-gc'], env: { SSO_MODE: 'local', LOG_LEVEL: 'info' } });
     const pid = bot.pid;
     if (pid === undefined) throw new Error('bot process has no pid');
-    process.stdout.write(`bot RSS at start (idle, tsx loader in-process): ${((await rssKb(pid)) / 1024).toFixed(1)} MB\n`);
-    await throughputBench(bot, sink);
-    await reviewsBench(tenant, bot, sink);
-    await rssBench(bot, sink, pid);
-    const errors = bot.lines.filter((line) => line.includes('"level":50') || line.includes('"level":60'));
-    const warnings = bot.lines.filter((line) => line.includes('"level":40'));
-    process.stdout.write(`bot log: ${bot.lines.length} lines, ${errors.length} error/fatal, ${warnings.length} warning\n`);
-    for (const line of [...errors, ...warnings].slice(0, 5)) process.stdout.write(`  ${line.slice(0, 400)}\n`);
+    const idle = await memorySample(bot, pid, 0);
+    process.stdout.write(`bot at start (idle, tsx loader in-process): RSS ${idle.rssMb.toFixed(1)} MB, heapUsed after GC ${idle.heapMb.toFixed(1)} MB\n`);
+    const started = await startAuthOnBot(tenant, sink);
+    authOn = started.bot;
+    await throughputBench(unauthenticated(bot), started.target, sink);
+    await stop('production-mode bot (auth on)', authOn);
+    authOn = undefined;
+    await reviewsBench(tenant, unauthenticated(bot), sink);
+    await memoryBench(bot, sink, pid);
   } finally {
-    await bot?.stop();
-    if (bot) rmSync(bot.dataDir, { recursive: true, force: true });
+    await stop('production-mode bot (auth on)', authOn);
+    await stop('bot (auth off)', bot);
     await tenant?.dispose();
     await sink.close();
   }

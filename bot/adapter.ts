@@ -18,10 +18,18 @@ export interface ChannelAuthOverride {
 }
 
 /**
+ * Who mints the bot's own tokens for its calls to the Bot Connector, instead of Entra ID from the app id and
+ * password. Never from configuration: only a test entry point passes one (test/support/productionModeBot.ts:
+ * tokens from the local identity provider, so a turn with authentication on completes offline).
+ */
+export type ConnectorCredentialsOverride = NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1]>;
+
+/**
  * CloudAdapter with Bot Framework authentication from configuration: every inbound activity's JWT is
  * validated when an app id is configured; with none (local mode) authentication is off, as for the Playground.
  */
-export function createAdapter(config: AppConfig, dialogStates: BotState, log: Logger, channelAuth?: ChannelAuthOverride): CloudAdapter {
+export function createAdapter(config: AppConfig, dialogStates: BotState, log: Logger, channelAuth?: ChannelAuthOverride,
+  connectorCredentials?: ConnectorCredentialsOverride): CloudAdapter {
   const settings = {
     MicrosoftAppId: config.bot.appId,
     MicrosoftAppPassword: config.bot.appPassword ?? '',
@@ -30,7 +38,7 @@ export function createAdapter(config: AppConfig, dialogStates: BotState, log: Lo
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
     ...(channelAuth ? { ToBotFromChannelOpenIdMetadataUrl: channelAuth.openIdMetadataUrl, ToBotFromChannelTokenIssuer: channelAuth.tokenIssuer } : {}),
   };
-  const credentials = new ConfigurationServiceClientCredentialFactory(settings);
+  const credentials = connectorCredentials ?? new ConfigurationServiceClientCredentialFactory(settings);
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings, credentials));
   adapter.onTurnError = turnErrorHandler(dialogStates, log);
   return adapter;

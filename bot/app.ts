@@ -1,6 +1,6 @@
 import { PrivateConversationState, type TurnContext } from 'botbuilder';
 import type restify from 'restify';
-import { createAdapter, type ChannelAuthOverride } from './adapter';
+import { createAdapter, type ChannelAuthOverride, type ConnectorCredentialsOverride } from './adapter';
 import { SignInPages } from './auth/signInPages';
 import { SsoService } from './auth/ssoService';
 import { MsalTokenProvider, type TokenProvider } from './auth/tokenProvider';
@@ -20,7 +20,7 @@ import { ScheduleStep } from './dialogs/wizard/scheduleStep';
 import { ScopeStep } from './dialogs/wizard/scopeStep';
 import { SettingsStep } from './dialogs/wizard/settingsStep';
 import { WhichSettingStep } from './dialogs/wizard/whichSettingStep';
-import { creationActions } from './creation/creationActions';
+import { creationActions } from './cardActions/createReviewActions';
 import { createDraftStore, type ReviewDraft } from './creation/drafts';
 import { SsoPrompt } from './dialogs/ssoPrompt';
 import { createFeatures } from './features';
@@ -47,9 +47,13 @@ async function createStorage(config: AppConfig): Promise<KeyValueStore> {
   return new BlobKeyValueStore(config.storage.connectionString, config.storage.container);
 }
 
-/** What only a test entry point may change (never read from configuration): see {@link ChannelAuthOverride}. */
+/**
+ * What only a test entry point may change (never read from configuration): see {@link ChannelAuthOverride} and
+ * {@link ConnectorCredentialsOverride}.
+ */
 export interface AppOverrides {
   channelAuth?: ChannelAuthOverride;
+  connectorCredentials?: ConnectorCredentialsOverride;
 }
 
 /** The composition root: the only place that builds infrastructure; everything else receives what it needs. */
@@ -79,7 +83,7 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
   } satisfies CreateReviewOptions);
   const cardActions = new CardActions(config, features, runner, tokens, sso, creationActions(drafts, graphFor, startChange, clock, log));
   const bot = new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage, clock), log);
-  const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth);
+  const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth, overrides.connectorCredentials);
   const health: HealthCheck[] = [{ name: 'storage', check: async () => { await storage.read(['health/probe']); } }];
   if (config.localMode) {
     if (config.aad.metadataUrl) health.push(httpReachable('identityProvider', config.aad.metadataUrl));

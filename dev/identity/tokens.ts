@@ -3,6 +3,8 @@ import { TokenInvalidError, verifyJwt, type TokenClaims } from '../shared/jwt';
 import type { Tenant, TenantApp } from '../tenant/tenant';
 
 const GRAPH = 'https://graph.microsoft.com';
+/** The Bot Connector's resource: a bot calls it with a token for this audience (client credentials, no roles). */
+const BOT_CONNECTOR = 'https://api.botframework.com';
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 const OBO_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const TOKEN_SECONDS = 3599;
@@ -64,12 +66,15 @@ function graphScopes(app: TenantApp, requested: string): { scopes: string[]; ung
 }
 
 async function clientCredentials(context: TokenContext, app: TenantApp, form: URLSearchParams): Promise<TokenResult> {
-  if (form.get('scope') !== `${GRAPH}/.default`) {
+  // Graph (with the app's application permissions as roles), or the Bot Connector (a bot's replies; no roles).
+  const resource = [GRAPH, BOT_CONNECTOR].find((candidate) => form.get('scope') === `${candidate}/.default`);
+  if (resource === undefined) {
     return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.get('scope') ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
   }
+  const roles = resource === GRAPH && app.application.length > 0 ? { roles: app.application } : {};
   const token = await context.sign({
-    aud: GRAPH, tid: context.tenant.tenantId, oid: app.servicePrincipalId, sub: app.servicePrincipalId, appid: app.appId,
-    azp: app.appId, idtyp: 'app', ver: '1.0', ...(app.application.length > 0 ? { roles: app.application } : {}),
+    aud: resource, tid: context.tenant.tenantId, oid: app.servicePrincipalId, sub: app.servicePrincipalId, appid: app.appId,
+    azp: app.appId, idtyp: 'app', ver: '1.0', ...roles,
   }, TOKEN_SECONDS);
   return { status: 200, body: { token_type: 'Bearer', expires_in: TOKEN_SECONDS, ext_expires_in: TOKEN_SECONDS, access_token: token } };
 }

@@ -2,9 +2,10 @@ import jwt from 'jsonwebtoken';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { BOT_APP_ID, TENANT_ID } from '../../dev/tenant/tenant';
-import { startProductionBot, type BotProcess } from '../support/botProcess';
+import { keysFromJwks, verifyJwt } from '../../dev/shared/jwt';
+import { signChannelToken, startProductionBot, type BotProcess } from '../support/botProcess';
 import { ssoToken, startLocalTenant, type LocalTenant } from '../support/localTenant';
-import { TeamsClient, USERS } from '../support/teamsClient';
+import { adaptiveCardsOf, TeamsClient, USERS } from '../support/teamsClient';
 
 /**
  * With an app id configured, Bot Framework authentication is on: an activity without a valid channel token
@@ -66,4 +67,22 @@ test('the bot ran with the production configuration: app id, Teams SSO, Microsof
     localMode: false, botAppId: BOT_APP_ID, sso: { mode: 'teams' }, graphBaseUrl: 'https://graph.microsoft.com',
     aad: { authority: `https://login.microsoftonline.com/${TENANT_ID}` }, publicBaseUrl: 'https://bot.contoso.example',
   });
+});
+
+// Last, so the tests above see a bot that has run no turn: a valid channel token opens the whole production path.
+test('a message with a valid channel token runs the turn: 200, and the help card reaches the connector with the bot\'s token from the identity provider', async () => {
+  token = signChannelToken(tenant, teams.serviceUrl);
+  const delivery = await teams.message(USERS.adele, 'help');
+  expect(delivery.status).toBe(200);
+  const sent = await teams.waitForSent((activity) => activity.conversationId === delivery.activity.conversation.id && adaptiveCardsOf(activity).length > 0);
+  expect(JSON.stringify(adaptiveCardsOf(sent))).toContain('reviews [active|completed|all]');
+  // Every connector call of the turn carried the bot's token.
+  const bearers = new Set(teams.calls.map((call) => /^Bearer (.+)$/.exec(call.headers.authorization ?? '')?.[1]));
+  expect(bearers.size).toBe(1);
+  const [bearer = ''] = [...bearers];
+  // Signed by the local identity provider for the bot app (client credentials): the token Entra would issue.
+  const jwks = (await (await fetch(`${tenant.idp}/jwks`)).json()) as { keys: object[] };
+  const claims = verifyJwt(bearer, keysFromJwks(jwks), { issuer: tenant.issuer, audience: 'https://api.botframework.com' });
+  expect(claims).toMatchObject({ appid: BOT_APP_ID, idtyp: 'app', tid: TENANT_ID });
+  expect(bearer).not.toBe(token);
 });

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import jwt from 'jsonwebtoken';
 import { BOT_NODE_FLAGS } from '../../dev/botRuntime';
 import { BOT_APP_ID, BOT_APP_SECRET, TENANT_ID } from '../../dev/tenant/tenant';
 import type { LocalTenant } from './localTenant';
@@ -48,22 +50,30 @@ export function startBot(tenant: LocalTenant, options: { dataDir?: string; env?:
  * that channel tokens are checked against `tenant`'s identity provider (TEST_BOT_* keys, read by that entry
  * alone). The environment is clean: no local-tenant key, Graph and Entra ID left at Microsoft's hosts (never
  * contacted: msal fetches nothing until a token is needed, and a refused activity needs none).
+ * The bot's own token for its calls to the connector comes from `tenant`'s identity provider (TEST_BOT_CONNECTOR_*
+ * keys, also read by that entry alone), so an activity with a channel token from {@link signChannelToken} runs a
+ * whole turn offline.
  */
 export function startProductionBot(tenant: LocalTenant, options: { env?: Record<string, string>; dataDir?: string } = {}): Promise<BotProcess> {
   return spawnBot(PRODUCTION_MODE_ENTRY, {
     MicrosoftAppId: BOT_APP_ID, MicrosoftAppPassword: BOT_APP_SECRET, MicrosoftAppTenantId: TENANT_ID,
     HOST: '127.0.0.1', PUBLIC_BASE_URL: 'https://bot.contoso.example', LOG_LEVEL: 'debug',
     TEST_BOT_OPENID_METADATA_URL: `${tenant.idp}/.well-known/openid-configuration`, TEST_BOT_TOKEN_ISSUER: 'https://api.botframework.com',
+    TEST_BOT_CONNECTOR_AUTHORITY: tenant.authority, TEST_BOT_CONNECTOR_AUTHORITY_METADATA: tenant.authorityMetadata,
     ...options.env,
   }, options.dataDir);
 }
 
-/** Spawns `entry` with only PATH, HOME and the given settings in its environment (nothing leaks from the test's). */
-async function spawnBot(entry: string, env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'bot-'))): Promise<BotProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...BOT_NODE_FLAGS, '--import', 'tsx', entry], {
+/**
+ * Spawns `entry` with only PATH, HOME and the given settings in its environment (nothing leaks from the test's);
+ * `nodeFlags` are added to the bot's own, `ipc` opens an IPC channel (see {@link startBotWithIpc}).
+ */
+async function spawnBot(entry: string, env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'bot-')),
+  { nodeFlags = [], ipc = false }: { nodeFlags?: readonly string[]; ipc?: boolean } = {}): Promise<BotProcess & { child: ChildProcess }> {
+  const child: ChildProcess = spawn(process.execPath, [...BOT_NODE_FLAGS, ...nodeFlags, '--import', 'tsx', entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '--no-deprecation', PORT: '0', LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const newLine = new EventEmitter();
@@ -111,10 +121,57 @@ async function spawnBot(entry: string, env: Record<string, string>, dataDir = mk
     });
   });
   return {
-    url, messagesUrl: `${url}/api/messages`, dataDir, lines, waitForLine, pid: child.pid,
+    url, messagesUrl: `${url}/api/messages`, dataDir, lines, waitForLine, pid: child.pid, child,
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
     },
   };
+}
+
+/**
+ * A channel token as the Bot Connector service signs one for the bot (iss https://api.botframework.com, aud the
+ * bot's app id, `serviceurl` where the bot must answer), signed with the key of `tenant`'s identity provider,
+ * whose OpenID configuration the bot of {@link startProductionBot} trusts as the channel's. The key is read from
+ * the tenant's data directory, where the identity provider keeps it (`identity/signing-keys.json`).
+ */
+export function signChannelToken(tenant: LocalTenant, serviceUrl: string, expiresInSeconds = 3600): string {
+  const [key] = JSON.parse(readFileSync(join(tenant.dataDir, 'identity', 'signing-keys.json'), 'utf8')) as JsonWebKey[];
+  if (key === undefined || typeof key.kid !== 'string') throw new Error(`no signing key with a kid in ${tenant.dataDir}/identity`);
+  return jwt.sign({ serviceurl: serviceUrl }, createPrivateKey({ key, format: 'jwk' }), {
+    algorithm: 'RS256', keyid: key.kid, issuer: 'https://api.botframework.com', audience: BOT_APP_ID, expiresIn: expiresInSeconds,
+  });
+}
+
+/** A bot process with an IPC channel to an entry that answers messages (bench/heapProbeBot.ts answers `{ gc: true }`). */
+export interface IpcBotProcess extends BotProcess {
+  /** Sends `message` and resolves with the process's next IPC message (one request at a time). */
+  request(message: object, timeoutMs?: number): Promise<unknown>;
+}
+
+/**
+ * Starts `entry` as {@link startBot} starts bot/index.ts (local mode against `tenant`), with extra Node flags
+ * (e.g. `--expose-gc`, for a benchmark's process only) and an IPC channel.
+ */
+export async function startBotWithIpc(entry: string, tenant: LocalTenant,
+  options: { nodeFlags?: readonly string[]; env?: Record<string, string>; dataDir?: string } = {}): Promise<IpcBotProcess> {
+  const bot = await spawnBot(entry, {
+    SSO_MODE: 'teams', GRAPH_BASE_URL: tenant.graph, AAD_METADATA_URL: `${tenant.idp}/.well-known/openid-configuration`,
+    LOCAL_SSO_TOKEN_URL: `${tenant.idp}/dev/sso-token`,
+    ...options.env,
+  }, options.dataDir, { nodeFlags: options.nodeFlags, ipc: true });
+  const { child } = bot;
+  const request: IpcBotProcess['request'] = (message, timeoutMs = 30_000) => new Promise((resolveReply, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error(`no IPC answer from the bot within ${timeoutMs} ms`));
+    }, timeoutMs);
+    function onMessage(reply: unknown): void {
+      clearTimeout(timer);
+      resolveReply(reply);
+    }
+    child.once('message', onMessage);
+    child.send(message);
+  });
+  return { ...bot, request };
 }

@@ -72,6 +72,13 @@ test('acquireTokenByClientCredential gets the bot app token with its application
   expect([...(token.roles as string[])].sort()).toEqual(['AccessReview.Read.All', 'Group.Read.All', 'User.ReadBasic.All']);
 });
 
+test('acquireTokenByClientCredential for the Bot Connector gets a token for api.botframework.com without Graph roles', async () => {
+  const result = await client().acquireTokenByClientCredential({ scopes: ['https://api.botframework.com/.default'] });
+  const token = claims(result?.accessToken ?? '');
+  expect(token).toMatchObject({ aud: 'https://api.botframework.com', idtyp: 'app', appid: BOT_APP_ID });
+  expect(token.roles).toBeUndefined();
+});
+
 test('a wrong client secret is refused (invalid_client) for both grants', async () => {
   const cca = client('not-the-secret');
   const cc = await cca.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] }).then(() => undefined, (e: unknown) => e as { errorCode?: string });
