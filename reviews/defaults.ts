@@ -2,11 +2,13 @@ import {
   DEFAULT_DURATION_DAYS, DEFAULT_OPTIONS, type Frequency, type ReviewerChoice, type ReviewOptions, type ReviewSchedule,
   type ReviewScope, type ReviewSettings, type UserRef,
 } from './settings';
+import { FREQUENCY } from './vocabulary';
 
 /**
  * Defaults of the creation wizard and quick create (product spec "Creation wizard", "Quick create grammar"):
- * generated names and descriptions, and a draft completed into full settings. Plus the calendar-date helpers
- * the domain shares (dates are `YYYY-MM-DD`, computed in UTC so no time zone shifts a day).
+ * generated names and descriptions, and a draft completed into full settings. Plus the calendar arithmetic the
+ * domain shares (dates are `YYYY-MM-DD`, computed in UTC so no time zone shifts a day; reading one is
+ * `parseIsoDate` in ./vocabulary).
  */
 
 /** What the wizard or the quick-create parser has chosen so far; everything but the scope has a default. */
@@ -21,20 +23,11 @@ export interface SettingsDraft {
 }
 
 const DAY_MS = 86_400_000;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Graph's limits: displayName 1..256; descriptionForReviewers is cut at 256 in mail (trap 29). */
 const MAX_TEXT = 256;
 
 const utc = (date: string): number => Date.parse(`${date}T00:00:00Z`);
 const format = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
-/** True for a real calendar day written `YYYY-MM-DD` (2026-02-30 is not one). */
-export function isCalendarDate(text: string): boolean {
-  const match = DATE.exec(text);
-  if (!match) return false;
-  const ms = utc(text);
-  return !Number.isNaN(ms) && format(ms) === text;
-}
 
 /** `date` + `n` days. */
 export const addDays = (date: string, n: number): string => format(utc(date) + n * DAY_MS);
@@ -49,10 +42,6 @@ export function addMonths(date: string, months: number): string {
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export const daysBetween = (from: string, to: string): number => Math.round((utc(to) - utc(from)) / DAY_MS);
 
-const FREQUENCY_WORDS: Record<Frequency, string> = {
-  once: 'one-time', weekly: 'weekly', monthly: 'monthly', quarterly: 'quarterly', semiannually: 'semi-annual', annually: 'annual',
-};
-
 /** Fills `template` with `name`, cutting the name (never the rest) so the whole stays within `max` characters. */
 function fit(template: (name: string) => string, name: string, max = MAX_TEXT): string {
   const full = template(name);
@@ -63,7 +52,7 @@ function fit(template: (name: string) => string, name: string, max = MAX_TEXT): 
 
 /** "Sales Team guests – quarterly review", "Guests in all Microsoft 365 groups – one-time review". */
 export function generateName(scope: ReviewScope, frequency: Frequency): string {
-  const review = ` – ${FREQUENCY_WORDS[frequency]} review`;
+  const review = ` – ${FREQUENCY[frequency].adjective} review`;
   switch (scope.kind) {
     case 'members':
       return fit((group) => `${group} members${review}`, scope.group.displayName);

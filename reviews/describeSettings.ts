@@ -3,6 +3,7 @@ import { describeRecurrence } from './describe';
 import { isGuestScope, toRecurrence } from './definition';
 import { namesOf } from './impact';
 import type { DefaultDecision, ReviewSettings } from './settings';
+import { isIsoDate, plural } from './vocabulary';
 
 /**
  * Every setting of a review about to be created, in plain words, for the confirmation card (product spec, wizard
@@ -13,14 +14,17 @@ const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'Ju
   'November', 'December'];
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-/** "Monday 2 March 2026": names written out, not left to the runtime's locale data. Unparseable text is shown as is. */
+/**
+ * "Monday 2 March 2026": names written out, not left to the runtime's locale data. Text that is no calendar day is
+ * shown as is (Date would read 2026-02-30 as 2 March).
+ */
 export function formatDay(date: string): string {
+  if (!isIsoDate(date)) return date;
   const day = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(day.getTime())) return date;
   return `${WEEKDAYS[day.getUTCDay()] ?? ''} ${day.getUTCDate()} ${MONTH_NAMES[day.getUTCMonth()] ?? ''} ${day.getUTCFullYear()}`;
 }
 
-const days = (n: number): string => `${n} day${n === 1 ? '' : 's'}`;
+const days = (n: number): string => plural(n, 'day');
 const onOff = (on: boolean, yes: string, no: string): string => (on ? yes : no);
 
 const NO_RESPONSE: Record<DefaultDecision, string> = {
@@ -71,7 +75,7 @@ function ends(settings: ReviewSettings): string {
   switch (end.kind) {
     case 'never': return 'Never: it repeats until someone stops it';
     case 'date': return `No new run starts after ${formatDay(end.date)}`;
-    case 'count': return `After ${end.count} run${end.count === 1 ? '' : 's'}`;
+    case 'count': return `After ${plural(end.count, 'run')}`;
   }
 }
 

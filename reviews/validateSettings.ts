@@ -1,6 +1,7 @@
-import { addMonths, daysBetween, isCalendarDate } from './defaults';
+import { addMonths, daysBetween } from './defaults';
 import { isGuestScope } from './definition';
 import { INACTIVE_DAYS, type Frequency, type ReviewSettings, type SettingsField, type SettingsProblem } from './settings';
+import { aReview, DATE_FORMAT, FREQUENCY, isIntegerIn, isIsoDate, plural } from './vocabulary';
 
 /**
  * What is wrong with review settings, field by field, in plain words that say what is allowed: the wizard re-asks
@@ -14,24 +15,15 @@ const MAX_NAME = 256;
 /** Mail to reviewers cuts the description at 256 characters (trap 29). */
 const MAX_DESCRIPTION = 256;
 
-const MONTHS: Record<Exclude<Frequency, 'once' | 'weekly'>, number> = { monthly: 1, quarterly: 3, semiannually: 6, annually: 12 };
-const PERIOD_WORDS: Record<Exclude<Frequency, 'once'>, string> = {
-  weekly: 'a weekly review', monthly: 'a monthly review', quarterly: 'a quarterly review',
-  semiannually: 'a semi-annual review', annually: 'an annual review',
-};
-
 /**
  * The longest a run may last: until the next run starts (Graph requires the duration to fit in one recurrence period).
  * Months are calendar months from the start date, clamped like Graph (Jan 31 → Feb 28), so 28..31 days for monthly.
  */
 export function maxDurationDays(frequency: Frequency, startDate: string): number {
-  if (frequency === 'once') return MAX_ONE_TIME_DAYS;
-  if (frequency === 'weekly') return 7;
-  return daysBetween(startDate, addMonths(startDate, MONTHS[frequency]));
+  const months = FREQUENCY[frequency].months;
+  if (months !== undefined) return daysBetween(startDate, addMonths(startDate, months));
+  return frequency === 'weekly' ? 7 : MAX_ONE_TIME_DAYS;
 }
-
-const isWholeNumber = (n: number): boolean => Number.isInteger(n);
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Every problem of `settings`, at most one per field (several reasons for one field are joined); [] when all is well. */
 export function validateSettings(settings: ReviewSettings, today: string): SettingsProblem[] {
@@ -45,7 +37,7 @@ export function validateSettings(settings: ReviewSettings, today: string): Setti
   if (scope.kind !== 'allGroupsGuests' && scope.group.id.trim() === '') report('group', 'Choose the group to review.');
   if (scope.kind === 'inactive') {
     const days = scope.inactiveDays;
-    if (!isWholeNumber(days) || days < INACTIVE_DAYS.min || days > INACTIVE_DAYS.max) {
+    if (!isIntegerIn(days, INACTIVE_DAYS)) {
       report('inactiveDays', `"Inactive for" must be a whole number of days from ${INACTIVE_DAYS.min} to ${INACTIVE_DAYS.max} (not ${days}).`);
     }
   }
@@ -58,15 +50,15 @@ export function validateSettings(settings: ReviewSettings, today: string): Setti
     report('fallbackReviewers', `Reviews by ${who} need at least one fallback reviewer, who reviews when ${when}.`);
   }
 
-  const startValid = isCalendarDate(schedule.startDate);
+  const startValid = isIsoDate(schedule.startDate);
   if (!startValid) {
-    report('startDate', `"${schedule.startDate}" is not a date: write it as YYYY-MM-DD, for example ${today}.`);
+    report('startDate', `"${schedule.startDate}" is not a date: write it as ${DATE_FORMAT}, for example ${today}.`);
   } else if (schedule.startDate < today) {
     report('startDate', `The start date ${schedule.startDate} is in the past: choose today (${today}) or a later date.`);
   }
 
   const duration = schedule.durationDays;
-  if (!isWholeNumber(duration) || duration < 1) {
+  if (!isIntegerIn(duration)) {
     report('durationDays', `Each run must last a whole number of days, at least 1 (not ${duration}).`);
   } else if (startValid || schedule.frequency === 'once' || schedule.frequency === 'weekly') {
     // Monthly and longer periods depend on the start date: without a valid one there is nothing to compare with.
@@ -75,7 +67,7 @@ export function validateSettings(settings: ReviewSettings, today: string): Setti
       const from = schedule.frequency === 'weekly' ? '' : ` starting ${schedule.startDate}`;
       report('durationDays', schedule.frequency === 'once'
         ? `A one-time review can last at most ${plural(max, 'day')} (not ${duration}).`
-        : `Each run of ${PERIOD_WORDS[schedule.frequency]}${from} must end before the next one starts: ` +
+        : `Each run of ${aReview(schedule.frequency)}${from} must end before the next one starts: ` +
           `at most ${plural(max, 'day')} (not ${duration}).`);
     }
   }
@@ -83,13 +75,13 @@ export function validateSettings(settings: ReviewSettings, today: string): Setti
   // The end only matters for recurring reviews (ReviewSchedule.end: "Ignored for one-time reviews").
   const end = schedule.end;
   if (schedule.frequency !== 'once' && end.kind === 'date') {
-    if (!isCalendarDate(end.date)) {
-      report('end', `"${end.date}" is not a date: write the end date as YYYY-MM-DD.`);
+    if (!isIsoDate(end.date)) {
+      report('end', `"${end.date}" is not a date: write the end date as ${DATE_FORMAT}.`);
     } else if (startValid && end.date <= schedule.startDate) {
       report('end', `The end date ${end.date} must be after the start date ${schedule.startDate}.`);
     }
   }
-  if (schedule.frequency !== 'once' && end.kind === 'count' && (!isWholeNumber(end.count) || end.count < 1)) {
+  if (schedule.frequency !== 'once' && end.kind === 'count' && !isIntegerIn(end.count)) {
     report('end', `The number of runs must be a whole number, at least 1 (not ${end.count}).`);
   }
 

@@ -1,11 +1,15 @@
 /**
  * Quick create (product spec, "Quick create grammar"): the text after `review` → what the user asked for, or the
- * first word not understood with the alternatives expected there. Only what was said is returned: defaults are
- * applied elsewhere, and so are range checks (inactive days, duration against the period, dates in the past).
+ * first word not understood with the alternatives expected there. Only what was said is returned: ./quickCreateDraft
+ * makes it the domain's settings draft, completeSettings adds the defaults, and validateSettings checks ranges
+ * (inactive days, duration against the period, dates in the past).
  */
 import type { DefaultDecision, Frequency, RecurrenceEnd } from '../../reviews/settings';
+import {
+  DATE_FORMAT, FREQUENCIES, FREQUENCY_KEYWORDS, orList, parseEmail, parseIsoDate, parsePositiveInteger, UNIT_WORDS,
+} from '../../reviews/vocabulary';
 import { quoted } from '../userText';
-import { isEmail, isRealDate, orList, positiveInteger, tokenize, type Token } from './quickCreateTokens';
+import { tokenize, type Token } from './quickCreateTokens';
 
 export type QuickCreateTarget = { kind: 'group'; name: string } | { kind: 'thisTeam' } | { kind: 'allGroups' };
 
@@ -29,7 +33,7 @@ export type QuickCreateResult =
 type Slot = 'what' | 'frequency' | 'reviewers' | 'duration' | 'start' | 'end' | 'autoApply' | 'defaultDecision';
 
 const NUMBER = 'a whole number above 0';
-const DATE = 'a date as YYYY-MM-DD';
+const DATE = `a date as ${DATE_FORMAT}`;
 const EMAIL = '<email>';
 const CLOSING_QUOTE = 'a closing quote';
 const TARGET_EXPECTED = ['"<group display name>"', '<one-word group name>', 'this team', 'all groups'];
@@ -39,24 +43,19 @@ const DECISION_EXPECTED = ['no change', 'approve', 'deny', 'recommend'];
 /** The alternatives of each option, in the order of the grammar. */
 const SLOT_EXPECTED: Readonly<Record<Slot, readonly string[]>> = {
   what: ['members', 'guests', 'inactive <N> days'],
-  frequency: ['once', 'weekly', 'monthly', 'quarterly', 'semiannually', 'annually'],
+  frequency: FREQUENCIES.map((term) => term.keywords[0] ?? term.value),
   reviewers: ['by owners', 'by managers', 'by me', 'by self', 'by <email>[,<email>...]'],
   duration: ['for <N> days'],
-  start: ['starting <YYYY-MM-DD>'],
-  end: ['ending <YYYY-MM-DD>', 'after <N> runs'],
+  start: [`starting <${DATE_FORMAT}>`],
+  end: [`ending <${DATE_FORMAT}>`, 'after <N> runs'],
   autoApply: ['auto-apply'],
   defaultDecision: ['if no response (no change|approve|deny|recommend)'],
 };
 const SLOTS = Object.keys(SLOT_EXPECTED) as Slot[];
 
-const FREQUENCIES: ReadonlyMap<string, Frequency> = new Map<string, Frequency>([
-  ['once', 'once'], ['weekly', 'weekly'], ['monthly', 'monthly'], ['quarterly', 'quarterly'],
-  ['semiannually', 'semiannually'], ['semi-annually', 'semiannually'], ['annually', 'annually'],
-]);
-
 /** The words that start an option (lower case) and the option they start. */
 const OPTION_WORDS: ReadonlyMap<string, Slot> = new Map<string, Slot>([
-  ['members', 'what'], ['guests', 'what'], ['inactive', 'what'], ...[...FREQUENCIES.keys()].map((word): [string, Slot] => [word, 'frequency']),
+  ['members', 'what'], ['guests', 'what'], ['inactive', 'what'], ...[...FREQUENCY_KEYWORDS.keys()].map((word): [string, Slot] => [word, 'frequency']),
   ['by', 'reviewers'], ['for', 'duration'], ['starting', 'start'], ['ending', 'end'], ['after', 'end'],
   ['auto-apply', 'autoApply'], ['autoapply', 'autoApply'], ['if', 'defaultDecision'],
 ]);
@@ -125,23 +124,24 @@ class Parser {
   /** A positive whole number (`014` is 14; `0`, `-3`, `1.5`, `x` are not). */
   private number(): number {
     const word = this.word([NUMBER]);
-    const value = positiveInteger(word.text);
+    const value = parsePositiveInteger(word.text);
     if (value === undefined) throw new NotUnderstood(word.raw, [NUMBER]);
     return value;
   }
 
   /** A number followed by its unit, plural or singular: `14 days`, `1 run`. */
-  private numberOf(unit: 'days' | 'runs'): number {
+  private numberOf(unit: keyof typeof UNIT_WORDS): number {
     const value = this.number();
-    this.keyword([unit, unit.slice(0, -1)], [unit]);
+    this.keyword(UNIT_WORDS[unit], [unit]);
     return value;
   }
 
   /** A real `YYYY-MM-DD` date. */
   private date(): string {
     const word = this.word([DATE]);
-    if (!isRealDate(word.text)) throw new NotUnderstood(word.raw, [DATE]);
-    return word.text;
+    const date = parseIsoDate(word.text);
+    if (date === undefined) throw new NotUnderstood(word.raw, [DATE]);
+    return date;
   }
 
   /** `<target>`: a quoted name, `this team`, `all groups` or any one word that does not start an option. */
@@ -196,7 +196,7 @@ class Parser {
         request.defaultDecision = this.decision();
         return;
       default:
-        request.frequency = FREQUENCIES.get(keyword);
+        request.frequency = FREQUENCY_KEYWORDS.get(keyword);
     }
   }
 
@@ -226,7 +226,7 @@ class Parser {
     emails.forEach((email, i) => {
       const expected = i === 0 ? REVIEWER_EXPECTED : [EMAIL];
       if (email === '') throw new NotUnderstood(i === emails.length - 1 ? '' : ',', expected);
-      if (!isEmail(email)) throw new NotUnderstood(email, expected);
+      if (parseEmail(email) === undefined) throw new NotUnderstood(email, expected);
     });
     return { kind: 'emails', emails };
   }

@@ -4,7 +4,7 @@
  * hold single quotes: "Bob's Team"), and the other way round. Inside, a doubled quote ("") is a literal quote, so
  * a quoted name may contain any character. Single quotes double as apostrophes: one not followed by whitespace
  * or the end does not close (‘Bob’s team’). Quotes only open a name at the start of a word (Bob's is one word).
- * Also the shapes of the values: numbers, dates, emails.
+ * What the words mean (frequencies, numbers, dates, emails) is reviews/vocabulary.ts.
  */
 
 export type Token =
@@ -61,31 +61,4 @@ export function tokenize(input: string): Token[] {
     start = end;
   }
   return tokens;
-}
-
-/** `a`, `a or b`, `a, b or c`. */
-export function orList(items: readonly string[]): string {
-  if (items.length <= 1) return items[0] ?? '';
-  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`;
-}
-
-/** A positive whole number written with digits only (`014` is 14); undefined for `0`, `-3`, `1.5`, `x`. */
-export function positiveInteger(text: string): number | undefined {
-  const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  return Number.isSafeInteger(value) && value >= 1 ? value : undefined;
-}
-
-/** A `YYYY-MM-DD` that names a day of the (proleptic Gregorian) calendar: 2026-02-30 does not. */
-export function isRealDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return month >= 1 && month <= 12 && day >= 1 && day <= (lengths[month - 1] ?? 0);
-}
-
-/** Looks like an email address: something@domain.tld, no spaces or commas. */
-export function isEmail(text: string): boolean {
-  return /^[^\s@,]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/.test(text);
 }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import {
-  addDays, addMonths, completeSettings, daysBetween, defaultDescriptions, generateName, isCalendarDate,
+  addDays, addMonths, completeSettings, daysBetween, defaultDescriptions, generateName,
 } from '../../reviews/defaults';
+import { isIsoDate } from '../../reviews/vocabulary';
 import { DEFAULT_OPTIONS, type Frequency, type ReviewScope } from '../../reviews/settings';
 import { validateSettings } from '../../reviews/validateSettings';
 
@@ -130,7 +131,7 @@ describe('calendar dates', () => {
   });
 
   test.each([['2026-03-02', true], ['2028-02-29', true], ['2027-02-29', false], ['2026-13-01', false], ['2026-3-2', false], ['', false],
-    ['2026-03-02T00:00:00Z', false]] as const)('isCalendarDate(%p) = %p', (text, expected) => {
-    expect(isCalendarDate(text)).toBe(expected);
+    ['2026-03-02T00:00:00Z', false]] as const)('isIsoDate(%p) = %p (reviews/vocabulary)', (text, expected) => {
+    expect(isIsoDate(text)).toBe(expected);
   });
 });

@@ -200,6 +200,8 @@ describe('describeSettings', () => {
   test('formatDay writes names out; an unparseable date stays as it is', () => {
     expect(formatDay('2028-02-29')).toBe('Tuesday 29 February 2028');
     expect(formatDay('someday')).toBe('someday');
+    // Date would read it as Monday 2 March 2026.
+    expect(formatDay('2026-02-30')).toBe('2026-02-30');
   });
 
   test('adminCenterLink: the access reviews page of the Entra admin center', () => {

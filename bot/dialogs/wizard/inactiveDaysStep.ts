@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { INACTIVE_DAYS } from '../../../reviews/settings';
+import { parseDays } from '../../../reviews/vocabulary';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
 /** Step 1b (inactive-user reviews only): inactive for how many days. */
@@ -19,9 +20,8 @@ export class InactiveDaysStep extends WizardStep<'ask'> {
   }
 
   protected handle(input: StepInput, data: StepData<'ask'>): Promise<StepReply<'ask'>> {
-    const text = (input.choice ?? input.text).replace(/\s*days?$/i, '');
-    const days = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isInteger(days) || days < INACTIVE_DAYS.min || days > INACTIVE_DAYS.max) {
+    const days = parseDays(input.choice ?? input.text, INACTIVE_DAYS);
+    if (days === undefined) {
       return Promise.resolve({ kind: 'retry', problem: `The number of days must be a whole number from ${INACTIVE_DAYS.min} to ${INACTIVE_DAYS.max}.` });
     }
     return Promise.resolve({ kind: 'done', state: { ...data.state, inactiveDays: days } });

@@ -1,19 +1,12 @@
 import type { TurnContext } from 'botbuilder';
 import type { ReviewerChoice, UserRef } from '../../../reviews/settings';
+import { MAX_EMAILS, parseEmails } from '../../../reviews/vocabulary';
 import { missingUsersText } from '../../graph/directory';
 import type { UserGraph } from '../../features/runner';
 import { quoted } from '../../userText';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
 type Phase = 'choose' | 'people' | 'fallback';
-
-const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
-
-/** Emails typed in one line (commas, semicolons or spaces between them). */
-export function emailsIn(text: string): { emails: string[]; invalid: string[] } {
-  const words = text.split(/[\s,;]+/).map((w) => w.trim()).filter(Boolean);
-  return { emails: words.filter((w) => EMAIL.test(w)), invalid: words.filter((w) => !EMAIL.test(w)) };
-}
 
 /**
  * Step 3: who reviews — group owners, each user's manager, named people, or everyone for themselves. Owners
@@ -71,10 +64,10 @@ export class ReviewersStep extends WizardStep<Phase> {
 
   /** The users behind typed emails, or the reason they cannot all be used. */
   private async resolve(text: string, turn: TurnContext): Promise<UserRef[] | string> {
-    const { emails, invalid } = emailsIn(text);
+    const { emails, invalid } = parseEmails(text);
     if (invalid.length > 0) return `${quoted(invalid[0] ?? '')} is not an email address.`;
     if (emails.length === 0) return 'Type at least one email address.';
-    if (emails.length > 15) return 'At most 15 people, please.';
+    if (emails.length > MAX_EMAILS) return `At most ${MAX_EMAILS} people, please.`;
     const { users, missing } = await this.graphFor(turn).directory.findUsersByEmail(emails);
     return missing.length > 0 ? missingUsersText(missing) : users;
   }

@@ -1,22 +1,18 @@
 import type { TurnContext } from 'botbuilder';
-import { addDays, isCalendarDate } from '../../../reviews/defaults';
-import { DEFAULT_DURATION_DAYS, type Frequency, type ReviewSchedule } from '../../../reviews/settings';
+import { addDays } from '../../../reviews/defaults';
+import { DEFAULT_DURATION_DAYS, type ReviewSchedule } from '../../../reviews/settings';
 import { maxDurationDays } from '../../../reviews/validateSettings';
+import { DATE_FORMAT, FREQUENCIES, orList, parseDay, parseDays, parseFrequency, parsePositiveInteger } from '../../../reviews/vocabulary';
 import { quoted } from '../../userText';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
 type Phase = 'frequency' | 'start' | 'duration' | 'end' | 'endDate' | 'endCount';
 
-const FREQUENCIES: Array<{ title: string; value: Frequency; words: string[] }> = [
-  { title: 'One time', value: 'once', words: ['once', 'one time', 'onetime'] },
-  { title: 'Weekly', value: 'weekly', words: ['weekly', 'week'] },
-  { title: 'Monthly', value: 'monthly', words: ['monthly', 'month'] },
-  { title: 'Quarterly', value: 'quarterly', words: ['quarterly', 'quarter'] },
-  { title: 'Semi-annually', value: 'semiannually', words: ['semiannually', 'semi-annually', 'half-yearly'] },
-  { title: 'Annually', value: 'annually', words: ['annually', 'yearly', 'year'] },
-];
 const PREVIOUS: Record<Phase, Phase | undefined> = { frequency: undefined, start: 'frequency', duration: 'start', end: 'duration', endDate: 'end', endCount: 'end' };
-const number = (text: string): number => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN);
+/** The wizard's own cap on a series' length. */
+const RUNS = { min: 1, max: 999 } as const;
+const FREQUENCY_CHOICES = FREQUENCIES.map(({ label, value }) => ({ title: label, value }));
+const CHOOSE_FREQUENCY = `Choose ${orList(FREQUENCIES.map(({ label }) => label.toLowerCase()))}.`;
 
 /** Step 4: how often, from when, how long each run lasts, and (recurring) when the series ends. */
 export class ScheduleStep extends WizardStep<Phase> {
@@ -34,8 +30,8 @@ export class ScheduleStep extends WizardStep<Phase> {
     const schedule = this.schedule(data);
     const start = schedule.startDate ?? data.context.today;
     const cards: Record<Phase, { title: string; text: string; choices: Array<{ title: string; value: string }> }> = {
-      frequency: { title: 'New access review · 4 of 5: how often?', text: 'Choose how often the review runs.', choices: FREQUENCIES.map(({ title, value }) => ({ title, value })) },
-      start: { title: 'Starting when?', text: 'Choose today or type a date (YYYY-MM-DD).', choices: [{ title: `Today (${data.context.today})`, value: data.context.today }] },
+      frequency: { title: 'New access review · 4 of 5: how often?', text: 'Choose how often the review runs.', choices: FREQUENCY_CHOICES },
+      start: { title: 'Starting when?', text: `Choose today or type a date (${DATE_FORMAT}).`, choices: [{ title: `Today (${data.context.today})`, value: data.context.today }] },
       duration: {
         title: 'How long does each run last?',
         text: `In days; at most ${maxDurationDays(schedule.frequency ?? 'once', start)} so that a run ends before the next one starts.`,
@@ -44,7 +40,7 @@ export class ScheduleStep extends WizardStep<Phase> {
       },
       end: { title: 'When does the series end?', text: 'A recurring review can go on, stop on a date, or stop after a number of runs.', choices: [
         { title: 'Never', value: 'never' }, { title: 'On a date', value: 'date' }, { title: 'After a number of runs', value: 'count' }] },
-      endDate: { title: 'Last date', text: `Type the last date a run may start (YYYY-MM-DD), after ${start}.`, choices: [] },
+      endDate: { title: 'Last date', text: `Type the last date a run may start (${DATE_FORMAT}), after ${start}.`, choices: [] },
       endCount: { title: 'How many runs?', text: 'Type the number of runs.', choices: [2, 4, 12].map((n) => ({ title: String(n), value: String(n) })) },
     };
     return this.sendChoices(turn, data, cards[data.phase]);
@@ -59,20 +55,20 @@ export class ScheduleStep extends WizardStep<Phase> {
     const withSchedule = (change: Partial<ReviewSchedule>): StepData<Phase>['state'] => ({ ...data.state, schedule: { ...schedule, ...change } });
     switch (data.phase) {
       case 'frequency': {
-        const found = FREQUENCIES.find((f) => f.value === answer.toLowerCase() || f.words.includes(answer.toLowerCase()));
-        if (!found) return { kind: 'retry', problem: 'Choose one time, weekly, monthly, quarterly, semi-annually or annually.' };
-        return { kind: 'phase', phase: 'start', state: withSchedule({ frequency: found.value }) };
+        const frequency = parseFrequency(answer);
+        if (!frequency) return { kind: 'retry', problem: CHOOSE_FREQUENCY };
+        return { kind: 'phase', phase: 'start', state: withSchedule({ frequency }) };
       }
       case 'start': {
-        const date = answer.toLowerCase() === 'today' ? data.context.today : answer;
-        if (!isCalendarDate(date)) return { kind: 'retry', problem: `${quoted(date, 30)} is not a date written YYYY-MM-DD.` };
+        const date = parseDay(answer, data.context.today);
+        if (!date) return { kind: 'retry', problem: `${quoted(answer, 30)} is not a date written ${DATE_FORMAT}.` };
         if (date < data.context.today) return { kind: 'retry', problem: `${date} is in the past; the earliest start is today, ${data.context.today}.` };
         return { kind: 'phase', phase: 'duration', state: withSchedule({ startDate: date }) };
       }
       case 'duration': {
-        const days = number(answer.replace(/\s*days?$/i, ''));
         const max = maxDurationDays(schedule.frequency ?? 'once', schedule.startDate ?? data.context.today);
-        if (!Number.isInteger(days) || days < 1 || days > max) return { kind: 'retry', problem: `Each run must last from 1 to ${max} days.` };
+        const days = parseDays(answer, { max });
+        if (days === undefined) return { kind: 'retry', problem: `Each run must last from 1 to ${max} days.` };
         const state = withSchedule({ durationDays: days });
         if (schedule.frequency === 'once') return { kind: 'done', state: { ...state, schedule: { ...state.schedule, end: { kind: 'never' } } } };
         return { kind: 'phase', phase: 'end', state };
@@ -85,12 +81,13 @@ export class ScheduleStep extends WizardStep<Phase> {
       }
       case 'endDate': {
         const start = schedule.startDate ?? data.context.today;
-        if (!isCalendarDate(answer) || answer <= start) return { kind: 'retry', problem: `Type a date after ${start}, e.g. ${addDays(start, 365)}.` };
-        return { kind: 'done', state: withSchedule({ end: { kind: 'date', date: answer } }) };
+        const date = parseDay(answer, data.context.today);
+        if (!date || date <= start) return { kind: 'retry', problem: `Type a date after ${start}, e.g. ${addDays(start, 365)}.` };
+        return { kind: 'done', state: withSchedule({ end: { kind: 'date', date } }) };
       }
       case 'endCount': {
-        const count = number(answer);
-        if (!Number.isInteger(count) || count < 1 || count > 999) return { kind: 'retry', problem: 'Type a number of runs from 1 to 999.' };
+        const count = parsePositiveInteger(answer, RUNS);
+        if (count === undefined) return { kind: 'retry', problem: `Type a number of runs from ${RUNS.min} to ${RUNS.max}.` };
         return { kind: 'done', state: withSchedule({ end: { kind: 'count', count } }) };
       }
     }

@@ -304,6 +304,13 @@ describe('errors name the first word not understood', () => {
   });
 });
 
+describe('the vocabulary (reviews/vocabulary.ts): keywords only, not the wizard\'s looser synonyms', () => {
+  test.each(['yearly', 'Year', 'month', 'quarter', 'half-yearly', 'onetime'])('%s stays a one-word group name, and is no frequency after it', (word) => {
+    expect(parseQuickCreate(word)).toEqual({ ok: true, request: { target: group(word) } });
+    expect(parseQuickCreate(`Finance ${word}`)).toMatchObject({ ok: false, word, expected: AFTER_TARGET });
+  });
+});
+
 describe('properties', () => {
   const runs = { numRuns: 10_000 };
   /** Every word of the grammar, lower case: none of them may be a one-word target or the unknown word. */

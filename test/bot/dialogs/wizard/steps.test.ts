@@ -257,6 +257,16 @@ describe('reviewers', () => {
     expectRetry(chat, await chat.say(text), title, reason);
   });
 
+  test.each([
+    ['a@bücher.de', '`a@bücher.de` is not an email address.'],
+    ['a@x..com', '`a@x..com` is not an email address.'],
+    [Array.from({ length: 16 }, (_, i) => `user${i}@contoso.local`).join('; '), 'At most 15 people, please.'],
+  ])('specific people: %s is re-asked (reviews/vocabulary: the same addresses as quick create)', async (text, reason) => {
+    const { chat } = await open(new ReviewersStep(world.graphFor), MEMBERS);
+    await chat.say('users');
+    expectRetry(chat, await chat.say(text), 'Which people review?', reason);
+  });
+
   test('back from the fallback question returns to the reviewers question', async () => {
     const { chat } = await open(new ReviewersStep(world.graphFor), MEMBERS);
     await chat.say('owners');
@@ -311,6 +321,19 @@ describe('schedule', () => {
   ])('after %j, %s is re-asked with the reason', async (before, text, title, reason) => {
     const { chat } = await after(before);
     expectRetry(chat, await chat.say(text), title, reason);
+  });
+
+  test.each([['One time', 'once'], ['yearly', 'annually'], ['Half-yearly', 'semiannually'], ['semi-annually', 'semiannually'], ['QUARTER', 'quarterly']] as const)(
+    'the frequency %s (a label, keyword or synonym of reviews/vocabulary) is %s', async (word, frequency) => {
+      const { chat } = await after([word]);
+      await chat.say('back');
+      await chat.say('back');
+      expect(chat.stepResult).toEqual({ outcome: 'back', state: { ...OWNERS, schedule: { frequency } } });
+    });
+
+  test.each([['14 days', 14], ['1 day', 1], [' 30 ', 30]] as const)('a duration of %j is %i days', async (text, days) => {
+    const { chat } = await after(['once', 'today', text]);
+    expectNext(chat, { ...OWNERS, schedule: { frequency: 'once', startDate: world.today, durationDays: days, end: { kind: 'never' } } });
   });
 
   test('a start date in the past names the date and today', async () => {
