@@ -1,38 +1,22 @@
-import { BOT_APP_ID, TENANT_ID } from '../../dev/tenant/tenant';
-import { startBot, type BotProcess } from '../support/botProcess';
-import { startLocalTenant, type LocalTenant } from '../support/localTenant';
-import { TeamsClient, USERS, type SentActivity } from '../support/teamsClient';
+import { useLocalStack } from '../support/localStack';
+import { USERS, type SentActivity } from '../support/teamsClient';
 
 /**
  * A command typed in the middle of the wizard (issue 8, item 4): a one-answer command is answered and the wizard
  * asks its question again; a conversation (create review, review …) replaces it, and the user is told;
  * cancel, back and help keep their meaning in the step; an answer that is a valid answer stays an answer.
  */
-let tenant: LocalTenant;
-let bot: BotProcess;
-let teams: TeamsClient;
-
-beforeAll(async () => {
-  tenant = await startLocalTenant();
-  bot = await startBot(tenant, { env: { SSO_MODE: 'local' } });
-  teams = await TeamsClient.start({ botUrl: bot.messagesUrl, tenantId: TENANT_ID, botId: BOT_APP_ID });
-});
-afterAll(async () => {
-  await teams.stop();
-  await bot.stop();
-  await tenant.dispose();
-});
-beforeEach(() => teams.clear());
+const stack = useLocalStack({ env: { SSO_MODE: 'local' } });
 
 const json = (value: unknown): string => JSON.stringify(value);
 const TITLE = { scope: '1 of 5: what to review?', group: '2 of 5: which group?', reviewers: '3 of 5: who reviews?' };
 /** Everything the bot sent from index `from` on, once it has sent at least `count` activities there. */
-const sentFrom = (from: number, count: number): Promise<SentActivity[]> => teams.waitFor(() => (teams.sent.length >= from + count ? teams.sent.slice(from) : undefined), 10_000);
+const sentFrom = (from: number, count: number): Promise<SentActivity[]> => stack.teams.waitFor(() => (stack.teams.sent.length >= from + count ? stack.teams.sent.slice(from) : undefined), 10_000);
 const says = (activities: SentActivity[], text: string): boolean => activities.some((s) => json(s.activity).includes(text));
 
 async function say(text: string, expected: number): Promise<SentActivity[]> {
-  const before = teams.sent.length;
-  await teams.message(USERS.adele, text);
+  const before = stack.teams.sent.length;
+  await stack.teams.message(USERS.adele, text);
   return sentFrom(before, expected);
 }
 

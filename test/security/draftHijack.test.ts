@@ -1,8 +1,7 @@
-import { BOT_APP_ID, TENANT_ID } from '../../dev/tenant/tenant';
-import { startBot, type BotProcess } from '../support/botProcess';
-import { graphItems, REVIEWS, startLocalTenant, userToken, type LocalTenant } from '../support/localTenant';
+import { useLocalStack } from '../support/localStack';
+import { graphItems, REVIEWS, userToken } from '../support/localTenant';
 import {
-  isObject, personalChatId, SALES_TEAM, TeamsClient, USERS, type Delivery, type Scope, type SentActivity, type TeamsUser,
+  isObject, personalChatId, SALES_TEAM, USERS, type Delivery, type Scope, type SentActivity, type TeamsUser,
 } from '../support/teamsClient';
 
 /**
@@ -10,27 +9,15 @@ import {
  * asked. Alex, a member of the channel, tried to rewrite, cancel and reopen Adele's draft by pressing the buttons
  * of her confirmation card; before the fix Graph ended up holding a review created by Adele with Alex's settings.
  */
-let tenant: LocalTenant;
-let bot: BotProcess;
-let teams: TeamsClient;
-let adminToken: string;
-
+const stack = useLocalStack({ env: { SSO_MODE: 'local' } });
+let adminToken = '';
 beforeAll(async () => {
-  tenant = await startLocalTenant();
-  bot = await startBot(tenant, { env: { SSO_MODE: 'local' } });
-  teams = await TeamsClient.start({ botUrl: bot.messagesUrl, tenantId: TENANT_ID, botId: BOT_APP_ID });
-  adminToken = await userToken(tenant, 'adele@contoso.local');
+  adminToken = await userToken(stack.tenant, 'adele@contoso.local');
 });
-afterAll(async () => {
-  await teams.stop();
-  await bot.stop();
-  await tenant.dispose();
-});
-beforeEach(() => teams.clear());
 
 const CHANNEL: Scope = { kind: 'channel', teamId: SALES_TEAM.id, channelId: SALES_TEAM.channels[0]?.id };
 const json = (value: unknown): string => JSON.stringify(value);
-const definitions = (): Promise<Array<Record<string, unknown>>> => graphItems(tenant, adminToken, REVIEWS);
+const definitions = (): Promise<Array<Record<string, unknown>>> => graphItems(stack.tenant, adminToken, REVIEWS);
 /** The reviews made from one draft (its id is the request tag the bot writes into descriptionForAdmins). */
 const fromDraft = async (card: Confirmation): Promise<Array<Record<string, unknown>>> =>
   (await definitions()).filter((d) => String(d.descriptionForAdmins).includes(card.confirmationId));
@@ -39,7 +26,7 @@ interface Confirmation { sent: SentActivity; confirmationId: string; revision: n
 
 /** The latest confirmation card the bot sent (after `from` sent activities), with its draft id, revision and review name. */
 async function confirmation(from = 0): Promise<Confirmation> {
-  const sent = await teams.waitFor(() => teams.sent.slice(from).filter((s) => json(s.activity).includes('review.create')).at(-1), 10_000);
+  const sent = await stack.teams.waitFor(() => stack.teams.sent.slice(from).filter((s) => json(s.activity).includes('review.create')).at(-1), 10_000);
   const card = json(sent.activity);
   return {
     sent,
@@ -51,23 +38,23 @@ async function confirmation(from = 0): Promise<Confirmation> {
 
 /** A press of one of the confirmation card's buttons, with the data the card carries. */
 const press = (user: TeamsUser, card: Confirmation, verb: string, scope?: Scope): Promise<Delivery> =>
-  teams.cardAction(user, card.sent.id, verb, { verb, confirmationId: card.confirmationId, revision: card.revision }, scope);
+  stack.teams.cardAction(user, card.sent.id, verb, { verb, confirmationId: card.confirmationId, revision: card.revision }, scope);
 
 const answerText = (delivery: Delivery): string => json(delivery.body);
 
 /** Adele asks for a guest review of Sales Team in the channel and gets her confirmation card. */
 async function adelesDraft(): Promise<Confirmation> {
-  const before = teams.sent.length;
-  await teams.message(USERS.adele, 'review "Sales Team" guests quarterly', CHANNEL);
+  const before = stack.teams.sent.length;
+  await stack.teams.message(USERS.adele, 'review "Sales Team" guests quarterly', CHANNEL);
   return confirmation(before);
 }
 
 /** Alex's attempt at the settings form of a wizard: deny, auto-apply, block-then-delete guests, no mail. */
 async function alexSubmitsHostileSettings(near: SentActivity): Promise<void> {
-  const which = teams.sent.filter((s) => json(s.activity).includes('"wizard":"wizard.which"')).at(-1) ?? near;
-  await teams.submit(USERS.alex, which.id, { wizard: 'wizard.which', choice: 'wizard.settings' });
-  const form = teams.sent.filter((s) => json(s.activity).includes('"wizard":"wizard.settings"')).at(-1) ?? near;
-  await teams.submit(USERS.alex, form.id, {
+  const which = stack.teams.sent.filter((s) => json(s.activity).includes('"wizard":"wizard.which"')).at(-1) ?? near;
+  await stack.teams.submit(USERS.alex, which.id, { wizard: 'wizard.which', choice: 'wizard.settings' });
+  const form = stack.teams.sent.filter((s) => json(s.activity).includes('"wizard":"wizard.settings"')).at(-1) ?? near;
+  await stack.teams.submit(USERS.alex, form.id, {
     wizard: 'wizard.settings', choice: 'next', name: 'Alex was here', justificationRequired: 'false', showRecommendations: 'true',
     defaultDecision: 'deny', autoApply: 'true', deniedGuests: 'blockThenDelete', mailNotifications: 'false', reminders: 'false',
     descriptionForReviewers: 'Deny everyone.',
@@ -89,7 +76,7 @@ test('Alex cannot change, cancel or reopen Adele\'s draft; her Create makes the 
   // Refused before any sign-in: Alex was not asked to sign in (no 401 loginRequest) for someone else's draft.
   expect(create.status).toBe(200);
   // No wizard question was ever sent for Alex's presses.
-  expect(teams.sent.some((s) => json(s.activity).includes('"wizard":"wizard.which"'))).toBe(false);
+  expect(stack.teams.sent.some((s) => json(s.activity).includes('"wizard":"wizard.which"'))).toBe(false);
 
   const created = await press(USERS.adele, card, 'review.create');
   expect(answerText(created)).toContain('Open in the Entra admin center');
@@ -115,13 +102,13 @@ test('a card from another conversation (forged data) cannot touch the draft, eve
 
 test('a change makes a new revision: the outdated card is refused and refreshed, the new one creates the changed review', async () => {
   const card = await adelesDraft();
-  const before = teams.sent.length;
+  const before = stack.teams.sent.length;
   expect(answerText(await press(USERS.adele, card, 'review.change'))).toContain('Which setting');
-  const which = await teams.waitFor(() => teams.sent.slice(before).find((s) => json(s.activity).includes('"wizard":"wizard.which"')));
-  await teams.submit(USERS.adele, which.id, { wizard: 'wizard.which', choice: 'wizard.settings' });
-  const form = await teams.waitFor(() => teams.sent.slice(before).find((s) => json(s.activity).includes('"wizard":"wizard.settings"')));
-  const afterForm = teams.sent.length;
-  await teams.submit(USERS.adele, form.id, {
+  const which = await stack.teams.waitFor(() => stack.teams.sent.slice(before).find((s) => json(s.activity).includes('"wizard":"wizard.which"')));
+  await stack.teams.submit(USERS.adele, which.id, { wizard: 'wizard.which', choice: 'wizard.settings' });
+  const form = await stack.teams.waitFor(() => stack.teams.sent.slice(before).find((s) => json(s.activity).includes('"wizard":"wizard.settings"')));
+  const afterForm = stack.teams.sent.length;
+  await stack.teams.submit(USERS.adele, form.id, {
     wizard: 'wizard.settings', choice: 'next', name: 'Sales Team guests – changed by Adele', justificationRequired: 'true', showRecommendations: 'true',
     defaultDecision: 'none', autoApply: 'false', deniedGuests: 'remove', mailNotifications: 'true', reminders: 'true', descriptionForReviewers: 'Please review.',
   });
@@ -143,10 +130,10 @@ test('a change makes a new revision: the outdated card is refused and refreshed,
 test('a cancelled draft is final: Change a setting does not reopen it and Create makes nothing', async () => {
   const card = await adelesDraft();
   expect(answerText(await press(USERS.adele, card, 'review.cancel'))).toContain('Cancelled');
-  const before = teams.sent.length;
+  const before = stack.teams.sent.length;
   expect(answerText(await press(USERS.adele, card, 'review.change'))).toContain('cancelled');
   expect(answerText(await press(USERS.adele, card, 'review.create'))).toContain('cancelled');
-  expect(teams.sent.slice(before).some((s) => json(s.activity).includes('"wizard":'))).toBe(false);
+  expect(stack.teams.sent.slice(before).some((s) => json(s.activity).includes('"wizard":'))).toBe(false);
   expect(await fromDraft(card)).toHaveLength(0);
 });
 

@@ -2,10 +2,8 @@ import fc from 'fast-check';
 import { parseQuickCreate } from '../../bot/commands/quickCreate';
 import { missingUsersText } from '../../bot/graph/directory';
 import { cleanText, ECHO_MAX, quoted } from '../../bot/userText';
-import { BOT_APP_ID, TENANT_ID } from '../../dev/tenant/tenant';
-import { startBot, type BotProcess } from '../support/botProcess';
-import { startLocalTenant, type LocalTenant } from '../support/localTenant';
-import { SALES_TEAM, TeamsClient, USERS, type Scope } from '../support/teamsClient';
+import { useLocalStack } from '../support/localStack';
+import { SALES_TEAM, USERS, type Scope } from '../support/teamsClient';
 
 /**
  * Issue 7, item 8: user text the bot echoes is clipped, shown as one inline code span (markdown and links inert)
@@ -96,27 +94,13 @@ describe('every echo site renders through quoted()', () => {
 });
 
 describe('e2e: a channel message cannot make the bot post markup or a huge reply', () => {
-  let tenant: LocalTenant;
-  let bot: BotProcess;
-  let teams: TeamsClient;
+  const stack = useLocalStack({ env: { SSO_MODE: 'local' } });
   const CHANNEL: Scope = { kind: 'channel', teamId: SALES_TEAM.id, channelId: SALES_TEAM.channels[0]?.id };
-
-  beforeAll(async () => {
-    tenant = await startLocalTenant();
-    bot = await startBot(tenant, { env: { SSO_MODE: 'local' } });
-    teams = await TeamsClient.start({ botUrl: bot.messagesUrl, tenantId: TENANT_ID, botId: BOT_APP_ID });
-  });
-  afterAll(async () => {
-    await teams?.stop();
-    await bot?.stop();
-    await tenant?.dispose();
-  });
-  beforeEach(() => teams.clear());
 
   /** The bot's text answer to an @mention in the channel. */
   const replyTo = async (text: string): Promise<string> => {
-    expect((await teams.message(USERS.adele, text, CHANNEL)).status).toBe(200);
-    return teams.textOf(await teams.waitFor(() => teams.sent.find((s) => teams.textOf(s) !== ''), 10_000));
+    expect((await stack.teams.message(USERS.adele, text, CHANNEL)).status).toBe(200);
+    return stack.teams.textOf(await stack.teams.waitFor(() => stack.teams.sent.find((s) => stack.teams.textOf(s) !== ''), 10_000));
   };
 
   test('`reviews **URGENT** [Sign in again](…)`: the echo is one code span, no link or bold outside it', async () => {
@@ -133,9 +117,9 @@ describe('e2e: a channel message cannot make the bot post markup or a huge reply
 
   test('a 400 KB word gets a reply under 1 KB', async () => {
     for (const text of [`reviews ${'A'.repeat(400_000)}`, 'B'.repeat(400_000), `review "Sales Team" ${'C'.repeat(400_000)}`]) {
-      teams.clear();
+      stack.teams.clear();
       const reply = await replyTo(text);
-      expect(Buffer.byteLength(JSON.stringify(teams.sent.map((s) => s.activity)))).toBeLessThan(2048);
+      expect(Buffer.byteLength(JSON.stringify(stack.teams.sent.map((s) => s.activity)))).toBeLessThan(2048);
       expect(Buffer.byteLength(reply)).toBeLessThan(1024);
     }
   });
@@ -144,6 +128,6 @@ describe('e2e: a channel message cannot make the bot post markup or a huge reply
     const reply = await replyTo('reviews \u202Eexe.\u2066pdf\u2069 \u200Fx\u061C');
     expect(reply).toContain("didn't understand");
     expect(reply).not.toMatch(BIDI);
-    expect(JSON.stringify(teams.sent.map((s) => s.activity))).not.toMatch(/\\u202[a-e]|\\u206[6-9]|\\u200[ef]|\\u061c|[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/i);
+    expect(JSON.stringify(stack.teams.sent.map((s) => s.activity))).not.toMatch(/\\u202[a-e]|\\u206[6-9]|\\u200[ef]|\\u061c|[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/i);
   });
 });

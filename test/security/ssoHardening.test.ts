@@ -6,9 +6,9 @@ import { AppError } from '../../bot/errors';
 import { createLogger } from '../../bot/logger';
 import type { KeyValueStore } from '../../bot/storage/keyValueStore';
 import { BOT_APP_ID, TENANT_ID, USER } from '../../dev/tenant/tenant';
-import { startBot, type BotProcess } from '../support/botProcess';
-import { ssoToken, startLocalTenant, type LocalTenant } from '../support/localTenant';
-import { oauthCardOf, personalChatId, SALES_TEAM, TeamsClient, USERS, type Scope, type TeamsUser } from '../support/teamsClient';
+import { useLocalStack } from '../support/localStack';
+import { ssoToken } from '../support/localTenant';
+import { oauthCardOf, personalChatId, SALES_TEAM, USERS, type Scope, type TeamsUser } from '../support/teamsClient';
 
 /**
  * Issue 7, items 9a and 9c: a `signin/failure` message is redacted before it is cut (a cut JWT is still a
@@ -91,34 +91,20 @@ describe('SsoService (unit, fake TokenProvider)', () => {
 });
 
 describe('e2e (SSO_MODE=teams)', () => {
-  let tenant: LocalTenant;
-  let bot: BotProcess;
-  let teams: TeamsClient;
-
-  beforeAll(async () => {
-    tenant = await startLocalTenant();
-    bot = await startBot(tenant);
-    teams = await TeamsClient.start({ botUrl: bot.messagesUrl, tenantId: TENANT_ID, botId: BOT_APP_ID });
-  });
-  afterAll(async () => {
-    await teams?.stop();
-    await bot?.stop();
-    await tenant?.dispose();
-  });
-  beforeEach(() => teams.clear());
+  const stack = useLocalStack();
 
   test('signin/failure: a token cut inside its payload reaches no log line', async () => {
-    const token = await ssoToken(tenant, USER.adele);
+    const token = await ssoToken(stack.tenant, USER.adele);
     const [header = '', payload = ''] = token.split('.');
     // The bot keeps 200 characters: put the token so that the cut falls 30 characters into its payload.
     const prefix = `Sign-in failed for the Teams client: ${'detail '.repeat(40)}`.slice(0, 200 - header.length - 1 - 30);
     const message = `${prefix}${token}`;
     expect(prefix.length + header.length + 1).toBeLessThan(200);
     expect(prefix.length + header.length + 1 + payload.length).toBeGreaterThan(200);
-    const from = bot.lines.length;
-    expect((await teams.invoke(USERS.adele, 'signin/failure', { code: 'resourcematchfailed', message })).status).toBe(200);
-    await bot.waitForLine((line) => line.includes('Teams reported an SSO failure'), { from });
-    const leaked = bot.lines.filter((line) => line.includes(header) || line.includes(payload.slice(0, 20)));
+    const from = stack.bot.lines.length;
+    expect((await stack.teams.invoke(USERS.adele, 'signin/failure', { code: 'resourcematchfailed', message })).status).toBe(200);
+    await stack.bot.waitForLine((line) => line.includes('Teams reported an SSO failure'), { from });
+    const leaked = stack.bot.lines.filter((line) => line.includes(header) || line.includes(payload.slice(0, 20)));
     expect(leaked).toEqual([]);
   });
 
@@ -126,27 +112,27 @@ describe('e2e (SSO_MODE=teams)', () => {
 
   /** The user signs in through the OAuthCard of their `reviews` command, then signs out. */
   async function signInThenOut(user: TeamsUser): Promise<void> {
-    await teams.message(user, 'reviews');
-    const card = await teams.waitForOAuthCard(chatOf(user));
-    expect((await teams.signInFromOAuthCard(user, card, tenant)).status).toBe(200);
-    await teams.waitFor(() => teams.sent.find((s) => s.conversationId === chatOf(user) && teams.textOf(s).includes('role')));
-    await teams.message(user, 'sign out');
-    await teams.waitFor(() => teams.sent.find((s) => s.conversationId === chatOf(user) && teams.textOf(s).includes('signed out')));
+    await stack.teams.message(user, 'reviews');
+    const card = await stack.teams.waitForOAuthCard(chatOf(user));
+    expect((await stack.teams.signInFromOAuthCard(user, card, stack.tenant)).status).toBe(200);
+    await stack.teams.waitFor(() => stack.teams.sent.find((s) => s.conversationId === chatOf(user) && stack.teams.textOf(s).includes('role')));
+    await stack.teams.message(user, 'sign out');
+    await stack.teams.waitFor(() => stack.teams.sent.find((s) => s.conversationId === chatOf(user) && stack.teams.textOf(s).includes('signed out')));
   }
 
   /** The user's next command is answered with an OAuthCard (sign-in needed), not with a result. */
   async function expectSignInNeeded(user: TeamsUser): Promise<void> {
-    teams.clear();
-    await teams.message(user, 'reviews');
-    const first = await teams.waitFor(() => teams.sent.find((s) => s.conversationId === chatOf(user)));
-    expect({ oauthCard: oauthCardOf(first) !== undefined, text: teams.textOf(first) }).toEqual({ oauthCard: true, text: expect.any(String) as string });
+    stack.teams.clear();
+    await stack.teams.message(user, 'reviews');
+    const first = await stack.teams.waitFor(() => stack.teams.sent.find((s) => s.conversationId === chatOf(user)));
+    expect({ oauthCard: oauthCardOf(first) !== undefined, text: stack.teams.textOf(first) }).toEqual({ oauthCard: true, text: expect.any(String) as string });
   }
 
   test("Adele's signin/tokenExchange with Megan's SSO token: 412, and Megan stays signed out", async () => {
     await signInThenOut(USERS.megan);
-    await teams.message(USERS.adele, 'reviews');
-    const adeleCard = await teams.waitForOAuthCard(chatOf(USERS.adele));
-    const replay = await teams.exchangeToken(USERS.adele, adeleCard, await ssoToken(tenant, USER.megan));
+    await stack.teams.message(USERS.adele, 'reviews');
+    const adeleCard = await stack.teams.waitForOAuthCard(chatOf(USERS.adele));
+    const replay = await stack.teams.exchangeToken(USERS.adele, adeleCard, await ssoToken(stack.tenant, USER.megan));
     expect(replay.status).toBe(412);
     await expectSignInNeeded(USERS.megan);
   });
@@ -154,8 +140,8 @@ describe('e2e (SSO_MODE=teams)', () => {
   test("Adele's Universal Actions retry carrying Megan's SSO token: loginRequest, and Megan stays signed out", async () => {
     await signInThenOut(USERS.megan);
     const channel: Scope = { kind: 'channel', teamId: SALES_TEAM.id, channelId: SALES_TEAM.channels[0]?.id };
-    const answer = await teams.cardAction(USERS.adele, 'card-1', 'reviews.list', { args: '' }, channel,
-      { id: 'replayed-exchange', connectionName: 'sso', token: await ssoToken(tenant, USER.megan) });
+    const answer = await stack.teams.cardAction(USERS.adele, 'card-1', 'reviews.list', { args: '' }, channel,
+      { id: 'replayed-exchange', connectionName: 'sso', token: await ssoToken(stack.tenant, USER.megan) });
     expect(answer.status).toBe(401);
     expect(answer.body).toMatchObject({ statusCode: 401, type: 'application/vnd.microsoft.activity.loginRequest' });
     await expectSignInNeeded(USERS.megan);
