@@ -128,6 +128,21 @@ test('bad quick-create input names the first word not understood, and nothing is
   expect((await control(tenant, 'GET', '/stats')).body.requests).toBe(0);
 });
 
+test('quick create of a members review costs at most 6 Graph requests and never pages the members (counts only)', async () => {
+  await control(tenant, 'POST', '/stats/reset');
+  const delivery = await teams.message(USERS.adele, 'review "Sales Team" members once for 7 days');
+  expect(delivery.status).toBe(200); // the turn has ended: every request of it is counted
+  const confirmation = await confirmationCard();
+  const toCard = (await control(tenant, 'GET', '/stats')).body as { requests: number; byRoute: Record<string, number> };
+  await control(tenant, 'POST', '/stats/reset');
+  expect(JSON.stringify(await pressCreate(USERS.adele, confirmation))).toContain('Open in the Entra admin center');
+  const create = (await control(tenant, 'GET', '/stats')).body as { requests: number; byRoute: Record<string, number> };
+  expect(toCard.requests + create.requests).toBeLessThanOrEqual(6);
+  expect(create.requests).toBe(1);
+  const paged = Object.keys(toCard.byRoute).filter((route) => /\/(transitiveMembers|members)(\/|$)/i.test(route) && !route.endsWith('/$count'));
+  expect(paged).toEqual([]);
+});
+
 test('with 30 % injected 429/503 faults, 20 confirmed creates make exactly 20 reviews', async () => {
   // Twenty confirmations of reviews with the same generated name: only the request tag tells them apart.
   const confirmations: Array<{ sent: SentActivity; confirmationId: string; revision: number }> = [];
