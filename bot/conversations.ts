@@ -1,8 +1,7 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
-import type { Scope } from './commands/command';
 import { isoNow, type Clock } from './clock';
 import type { KeyValueStore } from './storage/keyValueStore';
-import { teamsContextOf } from './turn';
+import { teamsContextOf, type Scope } from './turn';
 
 /** Where the bot can post later (digests): the conversation reference and its Teams context. */
 export interface StoredConversation {

@@ -1,11 +1,14 @@
 import type { TurnContext } from 'botbuilder';
-import type { Scope } from './commands/command';
+import type { ConversationScope } from '../cards';
 import type { Actor } from './pending/pendingActions';
 
 /**
  * What the bot reads from a turn about where it happens and who acts, in one place (every other module asks
  * these helpers rather than the activity's fields).
  */
+
+/** Where a turn happens (and where a command may run): Teams' conversation types. */
+export type Scope = ConversationScope;
 
 /** Where a turn happens, from Teams' conversationType. */
 export function scopeOf(turn: TurnContext): Scope {

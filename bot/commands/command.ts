@@ -1,10 +1,10 @@
-import type { ConversationScope, HelpGroupData } from '../../cards';
+import type { HelpGroupData } from '../../cards';
+import type { Scope } from '../turn';
 import type { CardVerb } from '../../cards/verbs';
 import type { TokenProvider } from '../auth/tokenProvider';
 import type { Feature } from '../features/feature';
 
-/** Where a command runs: Teams' conversation types. */
-export type Scope = ConversationScope;
+export type { Scope };
 
 /** The help card's groups, in display order. */
 export const HELP_GROUPS = ['Create', 'Read', 'Manage', 'Channel digests', 'Account'] as const;

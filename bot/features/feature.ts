@@ -1,5 +1,5 @@
 import { CardFactory, type Activity, type TurnContext } from 'botbuilder';
-import type { Scope } from '../commands/command';
+import type { Scope } from '../turn';
 import type { GraphApis } from '../graph/apis';
 
 /** What a feature gets for one request: the turn, where it happens, who asks, the arguments, and Graph as that user. */

@@ -1,5 +1,5 @@
 import { renderHelpCard, type HelpGroupData } from '../../cards';
-import type { Scope } from '../commands/command';
+import type { Scope } from '../turn';
 import type { Feature } from './feature';
 
 /**

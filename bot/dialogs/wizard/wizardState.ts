@@ -1,7 +1,7 @@
 import type {
   GroupRef, ReviewerChoice, ReviewOptions, ReviewSchedule, UserRef,
 } from '../../../reviews/settings';
-import type { Scope } from '../../commands/command';
+import type { Scope } from '../../turn';
 
 /** What the wizard has gathered so far (kept in dialog state, so a restart loses nothing). */
 export interface WizardState {
