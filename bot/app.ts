@@ -1,11 +1,11 @@
-import { PrivateConversationState, type TurnContext } from 'botbuilder';
+import { PrivateConversationState, type BotState, type TurnContext } from 'botbuilder';
 import type restify from 'restify';
 import { createAdapter, type ChannelAuthOverride, type ConnectorCredentialsOverride } from './adapter';
 import { SignInPages } from './auth/signInPages';
 import { SsoService } from './auth/ssoService';
 import { MsalTokenProvider, type TokenProvider } from './auth/tokenProvider';
 import { CardActions } from './cardActions';
-import { systemClock } from './clock';
+import { systemClock, type Clock } from './clock';
 import type { AppConfig } from './config';
 import { ConversationStore } from './conversations';
 import { RootDialog, wizardContext } from './dialogs/rootDialog';
@@ -56,16 +56,23 @@ export interface AppOverrides {
   connectorCredentials?: ConnectorCredentialsOverride;
 }
 
-/** The composition root: the only place that builds infrastructure; everything else receives what it needs. */
-export async function createApp(config: AppConfig, log: Logger, overrides: AppOverrides = {}): Promise<App> {
-  const storage = await createStorage(config);
-  // The one clock of the bot (conventions: time is injected).
-  const clock = systemClock;
+/** What the conversation part of the bot is built from (infrastructure made by createApp, or fakes in unit tests). */
+export interface BotDeps {
+  config: AppConfig;
+  storage: KeyValueStore;
+  tokens: TokenProvider;
+  graph: Pick<GraphSeam, 'forUser'>;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * The bot without its HTTP edge: dialogs, commands, card actions and state, wired once. createApp puts the adapter
+ * and the server around it; unit tests drive it with botbuilder's TestAdapter.
+ */
+export function createBot({ config, storage, tokens, graph, clock, log }: BotDeps): { bot: TeamsBot; dialogStates: BotState } {
   // Dialog state per conversation *and* user: in a channel or group chat each person has their own wizard.
   const dialogStates = new PrivateConversationState(storage);
-  const tokens = await MsalTokenProvider.create(config, log);
-  // Graph as each user, for commands; the bot's own identity is for scheduled work only (test/bot/graph/appIdentity.test.ts).
-  const graph = new GraphSeam(tokens, new GraphClientFactory({ baseUrl: config.graphBaseUrl }));
   const sso = new SsoService(config, tokens, storage, log);
   const features = createFeatures(tokens);
   const graphFor = userGraph(graph);
@@ -82,7 +89,17 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
     context: wizardContext(turn, clock), state: stateFromSettings(draft.payload.settings), draftId: draft.id,
   } satisfies CreateReviewOptions);
   const cardActions = new CardActions(config, features, runner, tokens, sso, creationActions(drafts, graphFor, startChange, clock, log));
-  const bot = new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage, clock), log);
+  return { bot: new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage, clock), log), dialogStates };
+}
+
+/** The composition root: the only place that builds infrastructure; everything else receives what it needs. */
+export async function createApp(config: AppConfig, log: Logger, overrides: AppOverrides = {}): Promise<App> {
+  const storage = await createStorage(config);
+  const tokens = await MsalTokenProvider.create(config, log);
+  // Graph as each user, for commands; the bot's own identity is for scheduled work only (test/bot/graph/appIdentity.test.ts).
+  const graph = new GraphSeam(tokens, new GraphClientFactory({ baseUrl: config.graphBaseUrl }));
+  // The one clock of the bot (conventions: time is injected).
+  const { bot, dialogStates } = createBot({ config, storage, tokens, graph, clock: systemClock, log });
   const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth, overrides.connectorCredentials);
   const health: HealthCheck[] = [{ name: 'storage', check: async () => { await storage.read(['health/probe']); } }];
   if (config.localMode) {

@@ -1,29 +1,11 @@
-import { PrivateConversationState, TestAdapter, type Activity, type AdaptiveCardInvokeResponse, type InvokeResponse } from 'botbuilder';
+import { TestAdapter, type Activity, type AdaptiveCardInvokeResponse, type InvokeResponse } from 'botbuilder';
 import jwt from 'jsonwebtoken';
-import { SsoService } from '../../../bot/auth/ssoService';
 import type { SignedInUser, TokenProvider } from '../../../bot/auth/tokenProvider';
-import { CardActions } from '../../../bot/cardActions';
 import { fixedClock } from '../../../bot/clock';
 import { loadConfig, type AppConfig } from '../../../bot/config';
-import { ConversationStore } from '../../../bot/conversations';
-import { createDraftStore, type DraftStore, type ReviewDraft } from '../../../bot/creation/drafts';
-import { creationActions } from '../../../bot/cardActions/createReviewActions';
-import type { DialogState } from '../../../bot/dialogs/dialogLib';
-import { DialogStarter } from '../../../bot/dialogs/dialogStarter';
-import { RootDialog, wizardContext } from '../../../bot/dialogs/rootDialog';
-import { SsoPrompt } from '../../../bot/dialogs/ssoPrompt';
-import { CREATE_REVIEW_DIALOG, CreateReviewDialog, stateFromSettings, type CreateReviewOptions } from '../../../bot/dialogs/wizard/createReviewDialog';
-import { GroupStep } from '../../../bot/dialogs/wizard/groupStep';
-import { InactiveDaysStep } from '../../../bot/dialogs/wizard/inactiveDaysStep';
-import { QuickCreateDialog } from '../../../bot/dialogs/wizard/quickCreateDialog';
-import { ReviewersStep } from '../../../bot/dialogs/wizard/reviewersStep';
-import { ScheduleStep } from '../../../bot/dialogs/wizard/scheduleStep';
-import { ScopeStep } from '../../../bot/dialogs/wizard/scopeStep';
-import { SettingsStep } from '../../../bot/dialogs/wizard/settingsStep';
-import { WhichSettingStep } from '../../../bot/dialogs/wizard/whichSettingStep';
+import { createBot } from '../../../bot/app';
+import { createDraftStore, type DraftStore } from '../../../bot/creation/drafts';
 import { AppError } from '../../../bot/errors';
-import { createFeatures } from '../../../bot/features';
-import { FeatureRunner, userGraph } from '../../../bot/features/runner';
 import type { GraphApis } from '../../../bot/graph/apis';
 import { createLogger } from '../../../bot/logger';
 import { SqliteStorage } from '../../../bot/storage/sqliteStorage';
@@ -183,25 +165,9 @@ export function buildBot(options: HarnessOptions = {}): BotHarness {
       return { reviews: needingToken(apis.reviews, token), directory: needingToken(apis.directory, token) };
     },
   };
-  // From here on, as app.ts.
-  const dialogStates = new PrivateConversationState(storage);
-  const sso = new SsoService(config, tokens, storage, log);
-  const features = createFeatures(tokens);
-  const graphFor = userGraph(seam);
-  const runner = new FeatureRunner(graphFor, log);
+  // The bot exactly as app.ts builds it, on these in-memory parts.
+  const { bot } = createBot({ config, storage, tokens, graph: seam, clock, log });
   const drafts = createDraftStore(storage, clock);
-  const ssoPrompt = new SsoPrompt(config, tokens, sso, clock);
-  const steps = [new ScopeStep(), new InactiveDaysStep(), new GroupStep(graphFor), new ReviewersStep(graphFor), new ScheduleStep(),
-    new SettingsStep(), new WhichSettingStep()];
-  const root = new RootDialog(config, features, runner, tokens, clock, ssoPrompt, new CreateReviewDialog(steps, ssoPrompt, drafts, graphFor, tokens),
-    new QuickCreateDialog(drafts, graphFor));
-  const dialogState = dialogStates.createProperty<DialogState>('dialogState');
-  const starter = new DialogStarter(root, dialogState);
-  const startChange = (turn: Parameters<typeof wizardContext>[0], draft: ReviewDraft): Promise<void> => starter.start(turn, CREATE_REVIEW_DIALOG, {
-    context: wizardContext(turn, clock), state: stateFromSettings(draft.payload.settings), draftId: draft.id,
-  } satisfies CreateReviewOptions);
-  const cardActions = new CardActions(config, features, runner, tokens, sso, creationActions(drafts, graphFor, startChange, clock, log));
-  const bot = new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage, clock), log);
   const adapter = new TestAdapter(async (turn) => bot.run(turn));
 
   const wire = teamsWire();
