@@ -1,6 +1,7 @@
 import { resolve, sep } from 'node:path';
 import { loadConfig, redactedSummary, type AppConfig } from '../../bot/config';
-import { AppError, isAppError } from '../../bot/errors';
+import { AppError } from '../../bot/errors';
+import { configError, type Env } from '../support/configError';
 
 /** config.ts: the only reader of the environment, validated once, frozen, secrets kept out of the summary. */
 
@@ -9,18 +10,7 @@ const LOCAL_CLIENT = '22222222-2222-4222-8222-222222222222';
 const APP_ID = 'aaaaaaaa-0000-4000-8000-000000000001';
 const TENANT = 'bbbbbbbb-0000-4000-8000-000000000002';
 
-type Env = Record<string, string | undefined>;
 
-/** The AppError loadConfig throws for this environment (fails the test if it does not throw one). */
-function configError(env: Env): AppError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (isAppError(error)) return error;
-    throw error;
-  }
-  throw new Error('loadConfig accepted the environment');
-}
 
 /** The entries of a "Missing configuration: a, b, c" message. */
 const missingKeys = (error: AppError): string[] =>

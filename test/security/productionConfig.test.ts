@@ -4,8 +4,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MsalTokenProvider } from '../../bot/auth/tokenProvider';
 import { loadConfig } from '../../bot/config';
-import { AppError, isAppError } from '../../bot/errors';
 import { createLogger } from '../../bot/logger';
+import { configError, type Env } from '../support/configError';
 
 /**
  * Issue 7, item 5: with MicrosoftAppId set the bot faces Teams for real, so config.ts refuses the local tenant's
@@ -13,23 +13,12 @@ import { createLogger } from '../../bot/logger';
  * Microsoft clouds; local mode (no app id) serves only this machine. Every refusal names its key.
  */
 
-type Env = Record<string, string | undefined>;
 
 const APP_ID = 'aaaaaaaa-0000-4000-8000-000000000001';
 const TENANT = 'bbbbbbbb-0000-4000-8000-000000000002';
 /** A complete, valid production configuration: every case below differs from it by one key. */
 const PROD: Env = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'app-password', MicrosoftAppTenantId: TENANT, PUBLIC_BASE_URL: 'https://bot.contoso.example' };
 
-/** The AppError loadConfig throws for this environment (fails the test if it does not throw one). */
-function configError(env: Env): AppError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (isAppError(error)) return error;
-    throw error;
-  }
-  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
-}
 
 const names = (message: string, key: string): boolean => new RegExp(`(^|[^A-Za-z_])${key}([^A-Za-z_]|$)`).test(message);
 
