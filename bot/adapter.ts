@@ -4,7 +4,7 @@ import {
   INVOKE_RESPONSE_KEY, type BotState, type TurnContext,
 } from 'botbuilder';
 import type { AppConfig } from './config';
-import { isAppError } from './errors';
+import { appErrorIn } from './errors';
 import type { Logger } from './logger';
 
 /**
@@ -53,7 +53,7 @@ export function turnErrorHandler(dialogStates: BotState, log: Logger): (turn: Tu
   return async (turn: TurnContext, error: Error): Promise<void> => {
     const correlationId = randomUUID().slice(0, 8);
     log.error({
-      err: error, code: isAppError(error) ? error.code : 'Internal', correlationId, activityId: turn.activity.id,
+      err: error, code: appErrorIn(error)?.code ?? 'Internal', correlationId, activityId: turn.activity.id,
       activityType: turn.activity.type, activityName: turn.activity.name, conversationId: turn.activity.conversation?.id,
     }, 'turn failed');
     try {

@@ -10,6 +10,8 @@ import type { AppConfig } from './config';
 import { ConversationStore } from './conversations';
 import { RootDialog, wizardContext } from './dialogs/rootDialog';
 import { DialogStarter } from './dialogs/dialogStarter';
+import { FeatureDialog } from './dialogs/featureDialog';
+import type { SignInPolicy } from './dialogs/signedInDialog';
 import type { DialogState } from './dialogs/dialogLib';
 import { CREATE_REVIEW_DIALOG, CreateReviewDialog, stateFromSettings, type CreateReviewOptions } from './dialogs/wizard/createReviewDialog';
 import { GroupStep } from './dialogs/wizard/groupStep';
@@ -81,8 +83,12 @@ export function createBot({ config, storage, tokens, graph, clock, log }: BotDep
   const ssoPrompt = new SsoPrompt(config, tokens, sso, clock);
   const steps = [new ScopeStep(), new InactiveDaysStep(), new GroupStep(graphFor), new ReviewersStep(graphFor), new ScheduleStep(),
     new SettingsStep(), new WhichSettingStep()];
-  const root = new RootDialog(config, features, runner, tokens, clock, ssoPrompt, new CreateReviewDialog(steps, ssoPrompt, drafts, graphFor, tokens),
-    new QuickCreateDialog(drafts, graphFor));
+  const policy: SignInPolicy = { config, tokens, prompt: ssoPrompt };
+  const root = new RootDialog(clock, {
+    feature: new FeatureDialog(features, runner, policy),
+    createReview: new CreateReviewDialog(steps, drafts, graphFor, policy),
+    quickCreate: new QuickCreateDialog(drafts, graphFor, policy),
+  });
   const dialogState = dialogStates.createProperty<DialogState>('dialogState');
   const starter = new DialogStarter(root, dialogState);
   const startChange = (turn: TurnContext, draft: ReviewDraft): Promise<void> => starter.start(turn, CREATE_REVIEW_DIALOG, {

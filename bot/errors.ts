@@ -37,3 +37,17 @@ export class AppError extends Error {
 
 export const isAppError = (error: unknown, code?: ErrorCode): error is AppError =>
   error instanceof AppError && (code === undefined || error.code === code);
+
+/**
+ * The AppError behind `error`: botbuilder-dialogs wraps what a child dialog throws in a DialogContextError
+ * (its `error` field holds the original), so a parent dialog sees the wrapper.
+ */
+export function appErrorIn(error: unknown): AppError | undefined {
+  let current = error;
+  for (let depth = 0; depth < 8 && !isAppError(current); depth++) {
+    const inner = (current as { name?: unknown; error?: unknown } | null)?.name === 'DialogContextError' ? (current as { error: unknown }).error : undefined;
+    if (inner === undefined) return undefined;
+    current = inner;
+  }
+  return isAppError(current) ? current : undefined;
+}

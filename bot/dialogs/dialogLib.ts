@@ -4,7 +4,7 @@
  * botbuilder is archived at 4.23.3, so these paths no longer move.
  */
 export { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
-export { Dialog, DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
+export { Dialog, DialogTurnStatus, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
 export type { DialogContext, DialogState } from 'botbuilder-dialogs/lib/dialogContext';
 export { runDialog } from 'botbuilder-dialogs/lib/dialogHelper';
 export { WaterfallDialog } from 'botbuilder-dialogs/lib/waterfallDialog';

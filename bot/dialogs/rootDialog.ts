@@ -1,32 +1,18 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialogLib';
-import { renderChannelSignInCard } from '../../cards';
-import { hasUserToken, type TokenProvider } from '../auth/tokenProvider';
 import { parseCommand } from '../commands/commandParser';
-import { commandNamed, isAvailable, whereItWorks } from '../commands';
+import { commandNamed, whereItWorks } from '../commands';
 import { todayOf, type Clock } from '../clock';
-import type { AppConfig } from '../config';
-import { isAppError } from '../errors';
-import { replyActivity } from '../features/feature';
-import type { FeatureRegistry } from '../features';
-import type { FeatureRunner } from '../features/runner';
 import { scopeOf, teamsContextOf, userIdOf } from '../turn';
 import { quoted } from '../userText';
-import { CREATE_REVIEW_DIALOG, ROOT_DIALOG, ROOT_WATERFALL, SSO_PROMPT } from './dialogIds';
-import type { SsoPrompt, SsoPromptResult } from './ssoPrompt';
+import { CREATE_REVIEW_DIALOG, FEATURE_DIALOG, ROOT_DIALOG, ROOT_WATERFALL } from './dialogIds';
+import type { FeatureDialog, FeatureOptions } from './featureDialog';
+import { isSuperseded } from './signedInDialog';
 import type { CreateReviewDialog, CreateReviewOptions } from './wizard/createReviewDialog';
 import type { QuickCreateDialog } from './wizard/quickCreateDialog';
 import { isInterrupted, type Interrupted, type WizardContext, type WizardResume } from './wizard/wizardState';
 import type { TurnContext } from 'botbuilder';
 
-interface PendingCommand {
-  /** A command name of the catalogue. */
-  name: string;
-  args: string;
-  text: string;
-  retried?: boolean;
-}
-
-const values = (step: WaterfallStepContext): { pending?: PendingCommand; resume?: WizardResume } => step.values;
+const values = (step: WaterfallStepContext): { resume?: WizardResume } => step.values;
 
 const LEFT_WIZARD = 'I left what you were creating there: nothing was created.';
 
@@ -60,25 +46,17 @@ const unknownReply = (word: string, suggestion: string | undefined): string =>
   `I didn't understand ${quoted(word)}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''} Type \`help\` to see what I can do.`;
 
 /**
- * One turn of conversation: text → command → (sign-in if it needs Graph) → feature → reply. The waterfall's
- * state (the pending command) is persisted, so a restart while waiting for sign-in loses nothing.
+ * One turn of conversation: text → command → the command's dialog (a one-answer command runs in the feature
+ * dialog; both sign in under the one policy of signedInDialog.ts). The waterfall's state is persisted, so a
+ * restart while waiting for sign-in loses nothing. A wizard a typed command interrupted is resumed here.
  */
 export class RootDialog extends ComponentDialog {
-  constructor(
-    private readonly config: AppConfig,
-    private readonly features: FeatureRegistry,
-    private readonly runner: FeatureRunner,
-    private readonly tokens: TokenProvider,
-    private readonly clock: Clock,
-    ssoPrompt: SsoPrompt,
-    createReview: CreateReviewDialog,
-    quickCreate: QuickCreateDialog,
-  ) {
+  constructor(private readonly clock: Clock, dialogs: { feature: FeatureDialog; createReview: CreateReviewDialog; quickCreate: QuickCreateDialog }) {
     super(ROOT_DIALOG);
-    this.addDialog(ssoPrompt);
-    this.addDialog(createReview);
-    this.addDialog(quickCreate);
-    this.addDialog(new WaterfallDialog(ROOT_WATERFALL, [this.routeCommand.bind(this), this.runCommand.bind(this), this.done.bind(this)]));
+    for (const dialog of [dialogs.feature, dialogs.createReview, dialogs.quickCreate]) this.addDialog(dialog);
+    const after = this.afterCommand.bind(this);
+    // Twice: after the command, then after a wizard it interrupted and that was resumed.
+    this.addDialog(new WaterfallDialog(ROOT_WATERFALL, [this.routeCommand.bind(this), after, after]));
     this.initialDialogId = ROOT_WATERFALL;
   }
 
@@ -104,39 +82,20 @@ export class RootDialog extends ComponentDialog {
       return this.end(step);
     }
     const spec = commandNamed(parsed.name);
-    const scope = scopeOf(turn);
-    if (!spec.scopes.includes(scope)) {
+    if (!spec.scopes.includes(scopeOf(turn))) {
       await turn.sendActivity(`\`${spec.phrases[0] ?? parsed.name}\` works only in ${whereItWorks(spec)}.`);
       return this.end(step);
     }
-    const pending: PendingCommand = { name: parsed.name, args: parsed.args, text: turn.activity.text ?? '' };
-    // A command not available yet says so at once: no sign-in for nothing.
-    if (spec.signIn === 'none' || !isAvailable(spec)) return this.reply(step, pending);
-    const userId = userIdOf(turn);
-    if (scope === 'channel' && this.config.sso.mode === 'teams' && !(await hasUserToken(this.tokens, userId))) {
-      // Bot SSO does not work in channels: a card button signs in through Universal Actions, or personal chat.
-      const verb = spec.verbs?.[0];
-      await turn.sendActivity(verb === undefined
-        ? `To run \`${spec.phrases[0] ?? pending.name}\` as you I need to sign you in, which Teams only does in personal chat: send it to me there.`
-        : replyActivity({ card: renderChannelSignInCard({ title: 'Continue as me', verb, data: { args: pending.args.slice(0, 200) } }) }));
-      return this.end(step);
-    }
-    values(step).pending = pending;
-    return step.beginDialog(SSO_PROMPT, { userId });
+    const run = spec.run;
+    if (run?.kind === 'dialog') return step.beginDialog(run.dialogId, { args: parsed.args, context: wizardContext(turn, this.clock) });
+    return step.beginDialog(FEATURE_DIALOG, { name: parsed.name, args: parsed.args } satisfies FeatureOptions);
   }
 
-  private async runCommand(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  /** What the command's dialog ended with: a command typed in a wizard, text typed instead of signing in, or done. */
+  private async afterCommand(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (isInterrupted(step.result)) return this.interrupted(step, step.result);
-    const result = step.result as SsoPromptResult | undefined;
-    if (result?.superseded) return step.replaceDialog(ROOT_WATERFALL, values(step).resume ? { resume: values(step).resume } : undefined);
-    const { pending } = values(step);
-    if (!result?.signedIn || !pending) return this.end(step);
-    return this.reply(step, pending);
-  }
-
-  private async done(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (isInterrupted(step.result)) return this.interrupted(step, step.result);
-    return step.endDialog();
+    if (isSuperseded(step.result)) return step.replaceDialog(ROOT_WATERFALL, values(step).resume ? { resume: values(step).resume } : undefined);
+    return this.end(step);
   }
 
   /**
@@ -161,22 +120,5 @@ export class RootDialog extends ComponentDialog {
     return step.beginDialog(CREATE_REVIEW_DIALOG, {
       context: resume.context, state: resume.state, resumeAt: resume.step, ...(resume.draftId ? { draftId: resume.draftId } : {}),
     } satisfies CreateReviewOptions);
-  }
-
-  private async reply(step: WaterfallStepContext, pending: PendingCommand): Promise<DialogTurnResult> {
-    const run = commandNamed(pending.name).run;
-    if (run?.kind === 'dialog') return step.beginDialog(run.dialogId, { args: pending.args, context: wizardContext(step.context, this.clock) });
-    const feature = this.features.get(pending.name);
-    if (!feature) return this.end(step);
-    try {
-      await step.context.sendActivity(replyActivity(await this.runner.run(feature, step.context, pending.args)));
-      return await this.end(step);
-    } catch (error) {
-      if (!isAppError(error, 'SignInRequired') || pending.retried === true) throw error;
-      // Graph refused the cached token (expired or revoked): forget it and sign in again, once.
-      await this.tokens.signOut(userIdOf(step.context));
-      values(step).pending = { ...pending, retried: true };
-      return step.beginDialog(SSO_PROMPT, { userId: userIdOf(step.context) });
-    }
   }
 }

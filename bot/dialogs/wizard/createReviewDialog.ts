@@ -3,12 +3,9 @@ import type { ReviewSettings } from '../../../reviews/settings';
 import { sendConfirmation } from '../../creation/confirmation';
 import { isAppError } from '../../errors';
 import type { DraftStore } from '../../creation/drafts';
-import type { TokenProvider } from '../../auth/tokenProvider';
 import type { UserGraph } from '../../features/runner';
-import { userIdOf } from '../../turn';
-import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from '../dialogLib';
-import { SSO_PROMPT } from '../dialogIds';
-import type { SsoPrompt, SsoPromptResult } from '../ssoPrompt';
+import type { DialogContext, DialogTurnResult } from '../dialogLib';
+import { SignedInDialog, type SignInPolicy } from '../signedInDialog';
 import { scopeOf } from './wizardScope';
 import { applies, STEP_IDS, type Interrupted, type StepId, type StepResult, type WizardContext, type WizardState } from './wizardState';
 import type { WizardStep } from './wizardStep';
@@ -16,6 +13,8 @@ import type { WizardStep } from './wizardStep';
 export { CREATE_REVIEW_DIALOG } from '../dialogIds';
 import { CREATE_REVIEW_DIALOG } from '../dialogIds';
 const WHICH = 'wizard.which';
+/** The sign-in policy's point for "send the confirmation" (after a renewed sign-in, confirm rather than ask again). */
+const CONFIRM = 'confirm';
 
 /** Where the wizard is; kept in the dialog's state. */
 interface Progress {
@@ -24,9 +23,6 @@ interface Progress {
   context: WizardContext;
   /** Changing one setting of an existing draft: finish after that step, keep the draft's id. */
   draftId?: string;
-  signingIn?: boolean;
-  /** Sign-in was needed to prepare the confirmation: after it, confirm (not ask again). */
-  confirmAfterSignIn?: boolean;
 }
 
 export interface CreateReviewOptions {
@@ -60,60 +56,36 @@ export function stateFromSettings(settings: ReviewSettings): WizardState {
 
 /**
  * The creation wizard (`create review`): one dialog per step, in order, skipping steps that do not apply;
- * `back` returns to the previous step, `cancel` leaves, an expired sign-in is renewed and the step asked again.
- * It ends with the confirmation card (step 6). With a draft it changes one setting and confirms again.
+ * `back` returns to the previous step, `cancel` leaves; signing in (first, and again when a token expires
+ * mid-way: the step is asked again) is the policy of SignedInDialog. It ends with the confirmation card (step 6).
+ * With a draft it changes one setting and confirms again.
  */
-export class CreateReviewDialog extends ComponentDialog {
-  constructor(steps: WizardStep[], ssoPrompt: SsoPrompt, private readonly drafts: DraftStore, private readonly graphFor: UserGraph,
-    private readonly tokens: Pick<TokenProvider, 'signOut'>) {
-    super(CREATE_REVIEW_DIALOG);
+export class CreateReviewDialog extends SignedInDialog<CreateReviewOptions> {
+  constructor(steps: WizardStep[], private readonly drafts: DraftStore, private readonly graphFor: UserGraph, policy: SignInPolicy) {
+    super(CREATE_REVIEW_DIALOG, policy);
     for (const step of steps) this.addDialog(step);
-    this.addDialog(ssoPrompt);
   }
 
   private progress(inner: DialogContext): Progress {
-    const state = inner.parent?.activeDialog?.state as { progress?: Progress } | undefined;
-    if (!state?.progress) throw new Error('wizard progress missing');
-    return state.progress;
+    const { progress } = this.ownState(inner) as { progress?: Progress };
+    if (!progress) throw new Error('wizard progress missing');
+    return progress;
   }
 
-  protected override async onBeginDialog(inner: DialogContext, options?: CreateReviewOptions): Promise<DialogTurnResult> {
-    if (!options) throw new Error('the wizard needs its context');
+  protected override start(inner: DialogContext, options: CreateReviewOptions): Promise<DialogTurnResult> {
     const progress: Progress = {
       step: options.resumeAt ?? (options.draftId ? WHICH : 'wizard.scope'), state: options.state ?? {}, context: options.context, draftId: options.draftId,
     };
-    Object.assign(inner.parent?.activeDialog?.state ?? {}, { progress });
+    this.ownState(inner).progress = progress;
     return this.runStep(inner, progress);
   }
 
-  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
-    const result = await inner.continueDialog();
-    if (result.status !== DialogTurnStatus.complete) return result;
-    const progress = this.progress(inner);
-    if (progress.signingIn) return this.afterSignIn(inner, progress, result.result as SsoPromptResult | undefined);
-    return this.afterStep(inner, progress, result.result as StepResult);
+  protected override childDone(inner: DialogContext, result: unknown): Promise<DialogTurnResult> {
+    return this.afterStep(inner, this.progress(inner), result as StepResult);
   }
 
-  /**
-   * The user's token expired or was refused: forget it and sign in again (silently in Teams when possible),
-   * then ask the same question again — or send the confirmation that needed it.
-   */
-  private async renewSignIn(inner: DialogContext, progress: Progress, confirm: boolean): Promise<DialogTurnResult> {
-    progress.signingIn = true;
-    progress.confirmAfterSignIn = confirm;
-    // The sender's own token, never anyone else's (dialog state is per user, so the sender is the requester).
-    const userId = userIdOf(inner.context);
-    await this.tokens.signOut(userId);
-    const result = await inner.beginDialog(SSO_PROMPT, { userId });
-    // Signed in at once (local SSO, or a token arrived meanwhile): go on in this turn.
-    if (result.status === DialogTurnStatus.complete) return this.afterSignIn(inner, progress, result.result as SsoPromptResult | undefined);
-    return result;
-  }
-
-  private afterSignIn(inner: DialogContext, progress: Progress, result: SsoPromptResult | undefined): Promise<DialogTurnResult> {
-    progress.signingIn = false;
-    if (result?.signedIn !== true) return inner.endDialog();
-    return progress.confirmAfterSignIn ? this.finish(inner, progress) : this.runStep(inner, progress);
+  protected override resume(inner: DialogContext, point: string): Promise<DialogTurnResult> {
+    return point === CONFIRM ? this.finish(inner, this.progress(inner)) : super.resume(inner, point);
   }
 
   private runStep(inner: DialogContext, progress: Progress): Promise<DialogTurnResult> {
@@ -125,8 +97,6 @@ export class CreateReviewDialog extends ComponentDialog {
       case 'cancel':
         await inner.context.sendActivity('Cancelled: nothing was created.');
         return inner.endDialog();
-      case 'signIn':
-        return this.renewSignIn(inner, progress, false);
       case 'interrupt':
         return inner.endDialog({
           interrupted: true, resume: { state: progress.state, context: progress.context, step: progress.step, ...(progress.draftId ? { draftId: progress.draftId } : {}) },
@@ -175,17 +145,18 @@ export class CreateReviewDialog extends ComponentDialog {
     return undefined;
   }
 
-  private async finish(inner: DialogContext, progress: Progress): Promise<DialogTurnResult> {
+  private finish(inner: DialogContext, progress: Progress): Promise<DialogTurnResult> {
     const settings = settingsFromState(progress.state, progress.context);
-    try {
-      await sendConfirmation(inner.context, this.graphFor(inner.context).directory, this.drafts, {
-        settings, requester: progress.context.requester, today: progress.context.today, draftId: progress.draftId,
-      });
-    } catch (error) {
-      if (isAppError(error, 'SignInRequired')) return this.renewSignIn(inner, progress, true);
-      if (!isAppError(error)) throw error;
-      await inner.context.sendActivity(`I could not prepare the confirmation: ${error.userMessage}`);
-    }
-    return inner.endDialog();
+    return this.attempt(inner, CONFIRM, async () => {
+      try {
+        await sendConfirmation(inner.context, this.graphFor(inner.context).directory, this.drafts, {
+          settings, requester: progress.context.requester, today: progress.context.today, draftId: progress.draftId,
+        });
+      } catch (error) {
+        if (!isAppError(error) || error.code === 'SignInRequired') throw error;
+        await inner.context.sendActivity(`I could not prepare the confirmation: ${error.userMessage}`);
+      }
+      return inner.endDialog();
+    });
   }
 }

@@ -7,10 +7,10 @@ import type { DraftStore } from '../../creation/drafts';
 import type { DirectoryApi } from '../../graph/apis';
 import { missingUsersText } from '../../graph/directory';
 import type { UserGraph } from '../../features/runner';
-import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from '../dialogLib';
+import type { DialogContext, DialogTurnResult } from '../dialogLib';
+import { SignedInDialog, type SignInPolicy } from '../signedInDialog';
 import { GroupStep } from './groupStep';
 import type { Interrupted, StepOptions, StepResult, WizardContext } from './wizardState';
-import { isAppError } from '../../errors';
 import { quoted } from '../../userText';
 
 export { QUICK_CREATE_DIALOG } from '../dialogIds';
@@ -28,32 +28,23 @@ interface PickingGroup {
   context: WizardContext;
 }
 
+/** The sign-in policy's point for "confirm the picked group" (after a renewed sign-in, confirm again). */
+const CONFIRM_PICKED = 'confirmPicked';
+
 /**
  * Quick create (`review <target> …`): one line → the domain's settings draft → the same confirmation card as the
  * wizard; it never creates directly. This dialog only resolves what needs Graph (the reviewers' addresses, this
  * team's group, a group by name: several matches ask which one with the wizard's group step); settingsDraftFrom
- * does the rest.
+ * does the rest. Sign-in and Graph's refusals follow SignedInDialog's policy.
  */
-export class QuickCreateDialog extends ComponentDialog {
-  constructor(private readonly drafts: DraftStore, private readonly graphFor: UserGraph) {
-    super(QUICK_CREATE_DIALOG);
+export class QuickCreateDialog extends SignedInDialog<QuickCreateOptions> {
+  constructor(private readonly drafts: DraftStore, private readonly graphFor: UserGraph, policy: SignInPolicy) {
+    super(QUICK_CREATE_DIALOG, policy);
     this.addDialog(new GroupStep(graphFor));
   }
 
-  protected override async onBeginDialog(inner: DialogContext, options?: QuickCreateOptions): Promise<DialogTurnResult> {
-    if (!options) throw new Error('quick create needs its arguments');
-    return this.tellingErrors(inner, () => this.begin(inner, options));
-  }
-
-  /** Graph refusals (a role missing, Graph busy) end the command with their plain-words message. */
-  private async tellingErrors(inner: DialogContext, work: () => Promise<DialogTurnResult>): Promise<DialogTurnResult> {
-    try {
-      return await work();
-    } catch (error) {
-      if (!isAppError(error) || error.code === 'SignInRequired') throw error;
-      await inner.context.sendActivity(error.userMessage);
-      return inner.endDialog();
-    }
+  protected override start(inner: DialogContext, options: QuickCreateOptions): Promise<DialogTurnResult> {
+    return this.begin(inner, options);
   }
 
   private async begin(inner: DialogContext, options: QuickCreateOptions): Promise<DialogTurnResult> {
@@ -80,25 +71,31 @@ export class QuickCreateDialog extends ComponentDialog {
       await inner.context.sendActivity(`No group's name starts with ${quoted(target.name)}. Check the name, or use \`create review\` to search step by step.`);
       return inner.endDialog();
     }
-    Object.assign(inner.parent?.activeDialog?.state ?? {}, { quick: { request, resolved, context } satisfies PickingGroup });
+    this.ownState(inner).quick = { request, resolved, context } satisfies PickingGroup;
     // The wizard's group step speaks WizardState: it starts empty and its answer is read back as `state.group`.
     return inner.beginDialog('wizard.group', { state: {}, context, start: { phase: 'pick', extra: { matches, query: target.name } } } satisfies StepOptions);
   }
 
-  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
-    const result = await inner.continueDialog();
-    if (result.status !== DialogTurnStatus.complete) return result;
-    const step = result.result as StepResult;
-    const saved = (inner.parent?.activeDialog?.state as { quick?: Partial<PickingGroup> } | undefined)?.quick;
+  protected override async childDone(inner: DialogContext, result: unknown): Promise<DialogTurnResult> {
+    const step = result as StepResult;
     // A command typed instead of picking a group: the root dialog runs it; this quick create is left.
     if (step.outcome === 'interrupt') return inner.endDialog({ interrupted: true } satisfies Interrupted);
     const group = step.state.group;
-    if (step.outcome !== 'next' || !saved?.request || !saved.resolved || !saved.context || !group) {
-      await inner.context.sendActivity(step.outcome === 'signIn' ? 'Your sign-in expired; please send the command again.' : 'Cancelled: nothing was created.');
-      return inner.endDialog();
-    }
-    const picked: PickingGroup = { request: saved.request, resolved: { ...saved.resolved, group }, context: saved.context };
-    return this.tellingErrors(inner, async () => this.confirm(inner, picked, this.graphFor(inner.context).directory));
+    const saved = this.ownState(inner).quick as PickingGroup | undefined;
+    if (step.outcome !== 'next' || !saved || !group) return this.tellAndEnd(inner, 'Cancelled: nothing was created.');
+    this.ownState(inner).quick = { ...saved, resolved: { ...saved.resolved, group } } satisfies PickingGroup;
+    return this.confirmPicked(inner);
+  }
+
+  protected override resume(inner: DialogContext, point: string): Promise<DialogTurnResult> {
+    return point === CONFIRM_PICKED ? this.confirmPicked(inner) : super.resume(inner, point);
+  }
+
+  private confirmPicked(inner: DialogContext): Promise<DialogTurnResult> {
+    return this.attempt(inner, CONFIRM_PICKED, async () => {
+      const picked = this.ownState(inner).quick as PickingGroup;
+      return this.confirm(inner, picked, this.graphFor(inner.context).directory);
+    });
   }
 
   private async confirm(inner: DialogContext, { request, resolved, context }: PickingGroup, directory: DirectoryApi): Promise<DialogTurnResult> {

@@ -36,11 +36,12 @@ export interface StepOptions {
 }
 
 /**
- * How a step ended: go on, go back, leave, the user's token expired (sign in, then ask again), or the user typed
- * a command that is no answer to this question (handle it as that command).
+ * How a step ended: go on, go back, leave, or the user typed a command that is no answer to this question (handle
+ * it as that command). A token Graph refuses is not an outcome: SignInRequired goes up to the sign-in policy
+ * (signedInDialog.ts), which signs in again and asks the same question.
  */
 export interface StepResult {
-  outcome: 'next' | 'back' | 'cancel' | 'signIn' | 'interrupt';
+  outcome: 'next' | 'back' | 'cancel' | 'interrupt';
   state: WizardState;
 }
 

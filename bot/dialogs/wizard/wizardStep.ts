@@ -3,7 +3,7 @@ import { renderWizardChoiceCard, unescapeCardText, type WizardChoice } from '../
 import { normalise } from '../../commands/commandParser';
 import { isAppError } from '../../errors';
 import { replyActivity } from '../../features/feature';
-import { Dialog, type DialogContext, type DialogTurnResult } from '../dialogLib';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from '../dialogLib';
 import type { StepOptions, StepResult, WizardContext, WizardState } from './wizardState';
 import { parseCommand } from '../../commands/commandParser';
 
@@ -98,8 +98,8 @@ export abstract class WizardStep<P extends string = string> extends Dialog<StepO
     try {
       reply = await this.handle(input, data, dc.context);
     } catch (error) {
-      if (isAppError(error, 'SignInRequired')) return dc.endDialog({ outcome: 'signIn', state: data.state } satisfies StepResult);
-      if (!isAppError(error)) throw error;
+      // A refused token is the sign-in policy's (signedInDialog.ts): it renews the sign-in and asks this question again.
+      if (!isAppError(error) || error.code === 'SignInRequired') throw error;
       reply = { kind: 'retry', problem: error.userMessage };
     }
     if (reply.kind === 'done') return dc.endDialog({ outcome: 'next', state: reply.state } satisfies StepResult);
@@ -114,6 +114,12 @@ export abstract class WizardStep<P extends string = string> extends Dialog<StepO
     if (reply.extra) data.extra = { ...data.extra, ...reply.extra };
     await this.reprompt(dc.context, data, undefined);
     return Dialog.EndOfTurn;
+  }
+
+  /** Asked again (after a renewed sign-in): the current phase's card. */
+  override async repromptDialog(turn: TurnContext, instance: DialogInstance): Promise<void> {
+    const data = instance.state as StepData<P> | undefined;
+    if (data) await this.reprompt(turn, data, undefined);
   }
 
   private async reprompt(turn: TurnContext, data: StepData<P>, problem: string | undefined): Promise<void> {

@@ -11,7 +11,7 @@ import { SqliteStorage } from '../../../bot/storage/sqliteStorage';
 import { completeSettings } from '../../../reviews/defaults';
 import { DEFAULT_OPTIONS, type GroupRef, type ReviewSettings, type UserRef } from '../../../reviews/settings';
 import { IDS, smallTenant, type FakeTenant } from '../../support/fakeGraph';
-import { ADELE, buttonsOf, WizardChat, type Reply } from '../dialogs/wizard/wizardHarness';
+import { ADELE, buttonsOf, WizardChat, SignedInTokens, signInPolicy, type Reply } from '../dialogs/wizard/wizardHarness';
 
 /** Quick create → the domain's settings draft: pure (what was said + what Graph resolved), then the dialog around it. */
 
@@ -136,7 +136,7 @@ describe('the quick create dialog resolves with Graph, then confirms the draft',
 
   const chatFor = (args: string, context: Partial<WizardContext> = {}): { chat: WizardChat; first: Promise<Reply[]> } => {
     const options: QuickCreateOptions = { args, context: { scope: 'personal', requester: ADELE, today: TODAY, ...context } };
-    const chat = new WizardChat(new QuickCreateDialog(drafts, userGraph(tenant)), options);
+    const chat = new WizardChat(new QuickCreateDialog(drafts, userGraph(tenant), signInPolicy(new SignedInTokens('token'))), options);
     return { chat, first: chat.say(`review ${args}`) };
   };
   const expected = (args: string, given: Omit<QuickCreateResolved, 'requester'>): ReviewSettings =>

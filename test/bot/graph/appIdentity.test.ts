@@ -14,7 +14,7 @@ import { createLogger } from '../../../bot/logger';
 import { SqliteStorage } from '../../../bot/storage/sqliteStorage';
 import { completeSettings } from '../../../reviews/defaults';
 import { IDS, smallTenant, type FakeTenant } from '../../support/fakeGraph';
-import { ADELE, WizardChat } from '../dialogs/wizard/wizardHarness';
+import { ADELE, WizardChat, SignedInTokens, signInPolicy } from '../dialogs/wizard/wizardHarness';
 
 /**
  * The bot's own Graph identity (GraphSeam.forApp, client credentials) is for scheduled work only: no user
@@ -105,7 +105,7 @@ describe('behaviour: user commands act as their sender, never as the app', () =>
 
   test('quick create with a group to pick and reviewers by address: the confirmation is prepared as the sender', async () => {
     const drafts = createDraftStore(storage, clock);
-    const chat = new WizardChat(new QuickCreateDialog(drafts, userGraph(tenant)),
+    const chat = new WizardChat(new QuickCreateDialog(drafts, userGraph(tenant), signInPolicy(new SignedInTokens('token'))),
       { args: 'Sal members monthly by megan@contoso.local', context: { scope: 'personal', requester: ADELE, today } });
     await chat.say('review Sal members monthly by megan@contoso.local');
     const confirmation = await chat.press('wizard.group', IDS.sales);

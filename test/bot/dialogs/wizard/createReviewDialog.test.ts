@@ -2,12 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConversationState, type StoreItems } from 'botbuilder';
-import { SsoService } from '../../../../bot/auth/ssoService';
 import { systemClock } from '../../../../bot/clock';
-import { loadConfig } from '../../../../bot/config';
 import { createDraftStore, type DraftStore, type ReviewDraft } from '../../../../bot/creation/drafts';
 import { DialogTurnStatus } from '../../../../bot/dialogs/dialogLib';
-import { SsoPrompt } from '../../../../bot/dialogs/ssoPrompt';
 import { CreateReviewDialog, settingsFromState, type CreateReviewOptions } from '../../../../bot/dialogs/wizard/createReviewDialog';
 import { GroupStep } from '../../../../bot/dialogs/wizard/groupStep';
 import { InactiveDaysStep } from '../../../../bot/dialogs/wizard/inactiveDaysStep';
@@ -19,13 +16,12 @@ import { WhichSettingStep } from '../../../../bot/dialogs/wizard/whichSettingSte
 import type { WizardState } from '../../../../bot/dialogs/wizard/wizardState';
 import { AppError } from '../../../../bot/errors';
 import type { UserGraph } from '../../../../bot/features/runner';
-import { createLogger } from '../../../../bot/logger';
 import type { KeyValueStore } from '../../../../bot/storage/keyValueStore';
 import { SqliteStorage } from '../../../../bot/storage/sqliteStorage';
 import { DEFAULT_OPTIONS } from '../../../../reviews/settings';
 import { GROUP, USER } from '../../../../dev/tenant/tenant';
 import {
-  ADELE, buttonsOf, contextFor, SignedInTokens, startWorld, textOf, titleOf, WizardChat, type Reply, type WizardWorld,
+  ADELE, buttonsOf, contextFor, SignedInTokens, signInPolicy, startWorld, textOf, titleOf, WizardChat, type Reply, type WizardWorld,
 } from './wizardHarness';
 
 /** The creation wizard's driver (product spec, "Creation wizard"): step order, skipping, back, cancel, restarts, changes. */
@@ -67,12 +63,9 @@ afterAll(async () => {
 
 /** The wizard as app.ts wires it, with the sender's Graph client and a silent sign-in. */
 function wizard(graphFor: UserGraph = world.graphFor): CreateReviewDialog {
-  const config = loadConfig({ GRAPH_BASE_URL: world.tenant.graph });
-  const tokens = new SignedInTokens(world.token);
-  const sso = new SsoService(config, tokens, store, createLogger('silent'));
   const steps = [new ScopeStep(), new InactiveDaysStep(), new GroupStep(graphFor), new ReviewersStep(graphFor), new ScheduleStep(),
     new SettingsStep(), new WhichSettingStep()];
-  return new CreateReviewDialog(steps, new SsoPrompt(config, tokens, sso, systemClock), drafts, graphFor, tokens);
+  return new CreateReviewDialog(steps, drafts, graphFor, signInPolicy(new SignedInTokens(world.token)));
 }
 
 const TITLES = {

@@ -2,6 +2,13 @@ import type { Activity } from 'botbuilder';
 import { ConversationState, MemoryStorage, TestAdapter, type Middleware } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import type { TokenProvider, SignedInUser } from '../../../../bot/auth/tokenProvider';
+import { SsoService } from '../../../../bot/auth/ssoService';
+import { systemClock } from '../../../../bot/clock';
+import { loadConfig, type AppConfig } from '../../../../bot/config';
+import { SsoPrompt } from '../../../../bot/dialogs/ssoPrompt';
+import type { SignInPolicy } from '../../../../bot/dialogs/signedInDialog';
+import { createLogger } from '../../../../bot/logger';
+import { SqliteStorage } from '../../../../bot/storage/sqliteStorage';
 import { DialogTurnStatus, type Dialog, type DialogTurnResult } from '../../../../bot/dialogs/dialogLib';
 import type { StepOptions, StepResult, WizardContext, WizardState } from '../../../../bot/dialogs/wizard/wizardState';
 import { userGraph, type UserGraph } from '../../../../bot/features/runner';
@@ -43,6 +50,12 @@ export const contextFor = (world: WizardWorld, extra: Partial<WizardContext> = {
 
 export const stepOptions = (world: WizardWorld, state: WizardState = {}, extra: Partial<StepOptions> = {}): StepOptions =>
   ({ state, context: contextFor(world), ...extra });
+
+/** The sign-in policy as createBot wires it (SsoPrompt, SsoService), over `tokens` (silent when they have a token). */
+export function signInPolicy(tokens: TokenProvider, config: AppConfig = loadConfig({})): SignInPolicy {
+  const sso = new SsoService(config, tokens, new SqliteStorage(':memory:'), createLogger('silent'));
+  return { config, tokens, prompt: new SsoPrompt(config, tokens, sso, systemClock) };
+}
 
 /** The identity seam the SsoPrompt needs: the user's token is there (a silent sign-in), nothing else happens. */
 export class SignedInTokens implements TokenProvider {
