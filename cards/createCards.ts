@@ -1,5 +1,5 @@
 /** The cards of review creation: wizard questions, the settings form, confirmation, and the result. */
-import confirmationTemplate from './confirmation.json';
+import { renderConfirmActionCard } from './confirmAction';
 import createdTemplate from './created.json';
 import createFailedTemplate from './createFailed.json';
 import { clip, expandTemplate } from './template';
@@ -9,25 +9,20 @@ import type {
   ConfirmationCardData,
   CreatedCardData,
   CreateFailedCardData,
-  SettingLine,
   SettingsFormCardData,
   WizardChoiceCardData,
 } from './types';
-import { MAX_CARD_BYTES } from './validate';
+import { REVIEW_CANCEL, REVIEW_CHANGE, REVIEW_CREATE } from './verbs';
 import wizardChoiceTemplate from './wizardChoice.json';
 
 /** Buttons a wizard choice card may carry; the group search offers 8, plus Back and Cancel. */
 export const MAX_WIZARD_CHOICES = 12;
-/** Settings lines, warnings and problems a confirmation card shows before it says "and N more". */
-export const CONFIRMATION_LIMITS = { lines: 40, warnings: 10, problems: 10 } as const;
 
 /** Longest id or keyword a card sends back (choice values, stepId, confirmationId, changeStep). */
 const MAX_CHOICE_VALUE = 256;
 /** The maxLength of the form's name and description fields. */
 const MAX_NAME = 256;
 const MAX_LINK = 2048;
-/** Clip lengths for the confirmation card's free text, tried longest first until the card fits in 28 KB. */
-const FIT_STEPS = [256, 128, 64, 32] as const;
 
 /** An id or keyword the bot matches when it comes back: never clipped, so an over-long one is a bug. */
 function whole(card: string, field: string, value: string): string {
@@ -78,51 +73,31 @@ export function renderSettingsFormCard(data: SettingsFormCardData): AdaptiveCard
   });
 }
 
-/** Bytes of the card as sent (UTF-8 JSON). */
-const bytesOf = (card: AdaptiveCardJson): number => Buffer.byteLength(JSON.stringify(card), 'utf8');
-
-/** First `limit` items, and how many were left out. */
-function firstOf<T>(items: readonly T[], limit: number): { shown: readonly T[]; more: number } {
-  return { shown: items.slice(0, limit), more: Math.max(0, items.length - limit) };
-}
-
-/** A label/value row with both sides clipped; labels never need more than 64 characters. */
-const line = ({ label, value }: SettingLine, max: number): SettingLine => ({ label: clip(label, Math.min(64, max)), value: clip(value, max) });
-
 /**
- * The confirmation card: settings, impact, warnings and problems, with Create (only when it can create and
- * nothing is wrong), Change a setting and Cancel. Free text is clipped harder until the card fits in 28 KB.
+ * The creation confirmation: the settings, the impact preview, warnings and problems, on the one confirm-then-act
+ * card, with Create (only when it can create and nothing is wrong), Change a setting and Cancel.
  */
 export function renderConfirmationCard(data: ConfirmationCardData): AdaptiveCardJson {
-  const lines = firstOf(data.lines, CONFIRMATION_LIMITS.lines);
-  const warnings = firstOf(data.warnings, CONFIRMATION_LIMITS.warnings);
-  const problems = firstOf(data.problems, CONFIRMATION_LIMITS.problems);
-  const impact: SettingLine[] = [
-    { label: 'In scope now', value: data.impact.principals },
-    { label: 'Guests', value: data.impact.guests },
-    { label: 'Reviewers', value: data.impact.reviewers },
-  ];
-  const render = (max: number): AdaptiveCardJson =>
-    expandTemplate('confirmation', confirmationTemplate, {
-      confirmationId: whole('confirmation', 'confirmationId', data.confirmationId),
-      revision: data.revision,
-      notice: optional(data.notice, 256),
-      title: clip(data.title, max),
-      lines: lines.shown.map((entry) => line(entry, max)),
-      moreLines: lines.more,
-      impactLines: impact.map((entry) => line(entry, max)),
-      warnings: warnings.shown.map((text) => clip(text, max)),
-      moreWarnings: warnings.more,
-      problems: problems.shown.map((text) => clip(text, max)),
-      moreProblems: problems.more,
-      canCreate: data.canCreate && data.problems.length === 0,
-    });
-  let card = render(FIT_STEPS[0]);
-  for (const max of FIT_STEPS.slice(1)) {
-    if (bytesOf(card) <= MAX_CARD_BYTES) break;
-    card = render(max);
-  }
-  return card;
+  return renderConfirmActionCard({
+    confirmationId: whole('confirmation', 'confirmationId', data.confirmationId),
+    revision: data.revision,
+    notice: data.notice,
+    title: data.title,
+    lines: data.lines,
+    details: { title: 'Impact', lines: [
+      { label: 'In scope now', value: data.impact.principals },
+      { label: 'Guests', value: data.impact.guests },
+      { label: 'Reviewers', value: data.impact.reviewers },
+    ] },
+    warnings: data.warnings,
+    problems: data.problems,
+    problemsTitle: 'Fix these before creating the review:',
+    act: { title: 'Create', verb: REVIEW_CREATE },
+    canAct: data.canCreate,
+    actNote: 'Nothing is created until you press Create.',
+    others: [{ title: 'Change a setting', verb: REVIEW_CHANGE }],
+    cancel: { title: 'Cancel', verb: REVIEW_CANCEL },
+  });
 }
 
 /** True for an http(s) URL short enough to send: anything else drops the Open button rather than break it. */

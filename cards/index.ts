@@ -15,8 +15,8 @@ import { isCardVerb } from './verbs';
 
 export type * from './types';
 export { clip, escapeCardText, expandTemplate, unescapeCardText };
+export { CONFIRMATION_LIMITS, renderConfirmActionCard, type ConfirmActionCardData, type ConfirmButton } from './confirmAction';
 export {
-  CONFIRMATION_LIMITS,
   MAX_WIZARD_CHOICES,
   renderConfirmationCard,
   renderCreatedCard,
