@@ -5,7 +5,8 @@ import { SignInPages } from './auth/signInPages';
 import { SsoService } from './auth/ssoService';
 import { MsalTokenProvider, type TokenProvider } from './auth/tokenProvider';
 import { CardActions } from './cardActions';
-import { systemClock, type Clock } from './clock';
+import { followingClock, systemClock, type Clock } from './clock';
+import { emulatorClockSync } from './emulatorClock';
 import type { AppConfig } from './config';
 import { ConversationStore } from './conversations';
 import { RootDialog, wizardContext } from './dialogs/rootDialog';
@@ -104,9 +105,18 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
   const tokens = await MsalTokenProvider.create(config, log);
   // Graph as each user, for commands; the bot's own identity is for scheduled work only (test/bot/graph/appIdentity.test.ts).
   const graph = new GraphSeam(tokens, new GraphClientFactory({ baseUrl: config.graphBaseUrl }));
-  // The one clock of the bot (conventions: time is injected).
-  const { bot, dialogStates } = createBot({ config, storage, tokens, graph, clock: systemClock, log });
+  // The one clock of the bot (conventions: time is injected). Local mode: the local tenant's time, read before each turn.
+  const clock = followingClock(systemClock);
+  const { bot, dialogStates } = createBot({ config, storage, tokens, graph, clock, log });
   const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth, overrides.connectorCredentials);
+  if (config.localMode) {
+    const sync = emulatorClockSync(clock, config.graphBaseUrl, log);
+    await sync();
+    adapter.use(async (_turn, next) => {
+      await sync();
+      await next();
+    });
+  }
   const health: HealthCheck[] = [{ name: 'storage', check: async () => { await storage.read(['health/probe']); } }];
   if (config.localMode) {
     if (config.aad.metadataUrl) health.push(httpReachable('identityProvider', config.aad.metadataUrl));

@@ -20,3 +20,12 @@ export function fixedClock(start: number): Clock & { advance(ms: number): void; 
   let at = start;
   return { now: () => at, advance: (ms) => { at += ms; }, set: (ms) => { at = ms; } };
 }
+
+/**
+ * A clock a fixed distance from `base`, moved by `follow`: in local mode the bot's clock follows the Graph
+ * emulator's (real time plus however far `/_emulator/clock` was advanced), so "today" is the emulated tenant's.
+ */
+export function followingClock(base: Clock): Clock & { follow(otherNow: number): void } {
+  let offsetMs = 0;
+  return { now: () => base.now() + offsetMs, follow: (otherNow) => { offsetMs = otherNow - base.now(); } };
+}
