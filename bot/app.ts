@@ -35,6 +35,7 @@ import type { Logger } from './logger';
 import { createServer } from './server';
 import type { KeyValueStore } from './storage/keyValueStore';
 import { SqliteStorage } from './storage/sqliteStorage';
+import { connectorTeamDetails, TeamGroups, type TeamDetailsLookup } from './teamGroups';
 import { TeamsBot } from './teamsBot';
 
 export interface App {
@@ -67,13 +68,15 @@ export interface BotDeps {
   graph: Pick<GraphSeam, 'forUser'>;
   clock: Clock;
   log: Logger;
+  /** The connector's team details (this team's group); a fake in unit tests. */
+  teamDetails: TeamDetailsLookup;
 }
 
 /**
  * The bot without its HTTP edge: dialogs, commands, card actions and state, wired once. createApp puts the adapter
  * and the server around it; unit tests drive it with botbuilder's TestAdapter.
  */
-export function createBot({ config, storage, tokens, graph, clock, log }: BotDeps): { bot: TeamsBot; dialogStates: BotState } {
+export function createBot({ config, storage, tokens, graph, clock, log, teamDetails }: BotDeps): { bot: TeamsBot; dialogStates: BotState } {
   // Dialog state per conversation *and* user: in a channel or group chat each person has their own wizard.
   const dialogStates = new PrivateConversationState(storage);
   const sso = new SsoService(config, tokens, storage, log);
@@ -85,15 +88,16 @@ export function createBot({ config, storage, tokens, graph, clock, log }: BotDep
   const steps = [new ScopeStep(), new InactiveDaysStep(), new GroupStep(graphFor), new ReviewersStep(graphFor), new ScheduleStep(),
     new SettingsStep(), new WhichSettingStep()];
   const policy: SignInPolicy = { config, tokens, prompt: ssoPrompt };
-  const root = new RootDialog(clock, {
+  const teamGroups = new TeamGroups(teamDetails, log);
+  const root = new RootDialog(clock, teamGroups, {
     feature: new FeatureDialog(features, runner, policy),
     createReview: new CreateReviewDialog(steps, drafts, graphFor, policy),
     quickCreate: new QuickCreateDialog(drafts, graphFor, policy),
   });
   const dialogState = dialogStates.createProperty<DialogState>('dialogState');
   const starter = new DialogStarter(root, dialogState);
-  const startChange = (turn: TurnContext, draft: ReviewDraft): Promise<void> => starter.start(turn, CREATE_REVIEW_DIALOG, {
-    context: wizardContext(turn, clock), state: stateFromSettings(draft.payload.settings), draftId: draft.id,
+  const startChange = async (turn: TurnContext, draft: ReviewDraft): Promise<void> => starter.start(turn, CREATE_REVIEW_DIALOG, {
+    context: wizardContext(turn, clock, await teamGroups.groupOf(turn)), state: stateFromSettings(draft.payload.settings), draftId: draft.id,
   } satisfies CreateReviewOptions);
   const cardActions = new CardActions(config, features, runner, tokens, sso, creationActions(drafts, graphFor, startChange, clock, log));
   return { bot: new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage, clock), log), dialogStates };
@@ -107,7 +111,7 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
   const graph = new GraphSeam(tokens, new GraphClientFactory({ baseUrl: config.graphBaseUrl }));
   // The one clock of the bot (conventions: time is injected). Local mode: the local tenant's time, read before each turn.
   const clock = followingClock(systemClock);
-  const { bot, dialogStates } = createBot({ config, storage, tokens, graph, clock, log });
+  const { bot, dialogStates } = createBot({ config, storage, tokens, graph, clock, log, teamDetails: connectorTeamDetails });
   const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth, overrides.connectorCredentials);
   if (config.localMode) {
     const sync = emulatorClockSync(clock, config.graphBaseUrl, log);

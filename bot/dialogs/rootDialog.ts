@@ -2,7 +2,8 @@ import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type Waterfall
 import { parseCommand } from '../commands/commandParser';
 import { commandNamed, whereItWorks } from '../commands';
 import { todayOf, type Clock } from '../clock';
-import { scopeOf, teamsContextOf, userIdOf } from '../turn';
+import type { TeamGroups } from '../teamGroups';
+import { scopeOf, userIdOf } from '../turn';
 import { quoted } from '../userText';
 import { CREATE_REVIEW_DIALOG, FEATURE_DIALOG, ROOT_DIALOG, ROOT_WATERFALL } from './dialogIds';
 import type { FeatureDialog, FeatureOptions } from './featureDialog';
@@ -23,12 +24,11 @@ export interface RootOptions {
   resume?: WizardResume;
 }
 
-/** The facts a creation dialog needs about this conversation and its user. */
-export function wizardContext(turn: TurnContext, clock: Clock): WizardContext {
-  const { aadGroupId } = teamsContextOf(turn);
+/** The facts a creation dialog needs about this conversation and its user (`teamGroupId`: this team's group, in a channel). */
+export function wizardContext(turn: TurnContext, clock: Clock, teamGroupId: string | undefined): WizardContext {
   return {
     scope: scopeOf(turn),
-    ...(typeof aadGroupId === 'string' && scopeOf(turn) === 'channel' ? { teamGroupId: aadGroupId } : {}),
+    ...(teamGroupId !== undefined && scopeOf(turn) === 'channel' ? { teamGroupId } : {}),
     requester: { id: userIdOf(turn), displayName: turn.activity.from?.name ?? 'you' },
     today: todayOf(clock),
   };
@@ -51,7 +51,7 @@ const unknownReply = (word: string, suggestion: string | undefined): string =>
  * restart while waiting for sign-in loses nothing. A wizard a typed command interrupted is resumed here.
  */
 export class RootDialog extends ComponentDialog {
-  constructor(private readonly clock: Clock, dialogs: { feature: FeatureDialog; createReview: CreateReviewDialog; quickCreate: QuickCreateDialog }) {
+  constructor(private readonly clock: Clock, private readonly teams: Pick<TeamGroups, 'groupOf'>, dialogs: { feature: FeatureDialog; createReview: CreateReviewDialog; quickCreate: QuickCreateDialog }) {
     super(ROOT_DIALOG);
     for (const dialog of [dialogs.feature, dialogs.createReview, dialogs.quickCreate]) this.addDialog(dialog);
     const after = this.afterCommand.bind(this);
@@ -87,7 +87,9 @@ export class RootDialog extends ComponentDialog {
       return this.end(step);
     }
     const run = spec.run;
-    if (run?.kind === 'dialog') return step.beginDialog(run.dialogId, { args: parsed.args, context: wizardContext(turn, this.clock) });
+    if (run?.kind === 'dialog') {
+      return step.beginDialog(run.dialogId, { args: parsed.args, context: wizardContext(turn, this.clock, await this.teams.groupOf(turn)) });
+    }
     return step.beginDialog(FEATURE_DIALOG, { name: parsed.name, args: parsed.args } satisfies FeatureOptions);
   }
 

@@ -138,7 +138,7 @@ export interface ConversationAccount { id: string; conversationType: Conversatio
 
 export interface TeamsChannelData {
   tenant: { id: string };
-  team?: { id: string; name: string; aadGroupId: string };
+  team?: { id: string; name: string; aadGroupId?: string };
   channel?: { id: string; name: string };
   teamsTeamId?: string;
   teamsChannelId?: string;
@@ -203,8 +203,10 @@ export function findChannel(teams: readonly TeamsTeam[], conversationId: string)
 function channelTarget(ctx: WireContext, team: TeamsTeam, channel: TeamsChannel, conversationId: string, mention?: boolean): Target {
   return {
     conversation: { id: conversationId, conversationType: 'channel', tenantId: ctx.tenantId, isGroup: true },
+    // A message or card press names the team by id and name only: Teams sends `aadGroupId` on installation
+    // and conversationUpdate events (installActivities), and the connector's team details have it.
     channelData: {
-      tenant: { id: ctx.tenantId }, team: { id: team.id, name: team.name, aadGroupId: team.aadGroupId },
+      tenant: { id: ctx.tenantId }, team: { id: team.id, name: team.name },
       channel: { id: channel.id, name: channel.name }, teamsTeamId: team.id, teamsChannelId: channel.id,
     },
     mention: mention ?? true,
@@ -288,8 +290,9 @@ export function installActivities(ctx: WireContext, user: ChannelAccount, scope:
   else update.membersRemoved = members;
   const team = target.channelData.team;
   if (team !== undefined) {
-    update.channelData = { ...target.channelData, eventType: action === 'add' ? 'teamMemberAdded' : 'teamMemberRemoved' };
-    install.channelData = { ...target.channelData, settings: { selectedChannel: { id: target.channelData.channel?.id ?? team.id } } };
+    const withGroup = { ...target.channelData, team: { ...team, aadGroupId: ctx.teams.find((t) => t.id === team.id)?.aadGroupId ?? '' } };
+    update.channelData = { ...withGroup, eventType: action === 'add' ? 'teamMemberAdded' : 'teamMemberRemoved' };
+    install.channelData = { ...withGroup, settings: { selectedChannel: { id: target.channelData.channel?.id ?? team.id } } };
   }
   return [update, install];
 }

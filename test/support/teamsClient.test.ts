@@ -160,10 +160,12 @@ test('channel messages @mention the bot and carry team and channel; group chats 
     entities: expect.arrayContaining([{ type: 'mention', mentioned: { id: BOT, name: 'Access Reviews' }, text: '<at>Access Reviews</at>' }]),
     conversation: { id: threadId, conversationType: 'channel', isGroup: true, tenantId: TENANT_ID },
     channelData: {
-      tenant: { id: TENANT_ID }, team: { id: SALES_TEAM.id, name: 'Sales Team', aadGroupId: GROUP.salesTeam },
+      tenant: { id: TENANT_ID }, team: { id: SALES_TEAM.id, name: 'Sales Team' },
       channel: { id: GOVERNANCE, name: 'Governance' },
     },
   });
+  // As Teams: a message names its team by id and name; the group id comes on install events and from GET /v3/teams/{id}.
+  expect((bot.received[0]?.channelData as { team?: object } | undefined)?.team).not.toHaveProperty('aadGroupId');
   expect(client.sent[0]?.conversationId).toBe(threadId);
 
   await client.message(USERS.alex, 'help', { kind: 'groupChat', mention: false });

@@ -115,6 +115,8 @@ export interface BotHarness {
   clock: ReturnType<typeof fixedClock>;
   /** What the Teams activity builders need (ids, the team, the bot's name). */
   wire: WireContext;
+  /** Team ids the bot asked the connector about (TeamsInfo.getTeamDetails), in order. */
+  teamLookups: string[];
   /** One turn of any activity; what the bot sent back. */
   turn(activity: object): Promise<TurnResult>;
   /** A user's message in `scope` (with the @mention Teams adds in group chats and channels). */
@@ -166,11 +168,17 @@ export function buildBot(options: HarnessOptions = {}): BotHarness {
     },
   };
   // The bot exactly as app.ts builds it, on these in-memory parts.
-  const { bot } = createBot({ config, storage, tokens, graph: seam, clock, log });
+  // The connector's team details (GET /v3/teams/{id}) over the wire's teams, recording each look-up.
+  const wire = teamsWire();
+  const teamLookups: string[] = [];
+  const teamDetails = (_turn: unknown, teamId: string): Promise<string | undefined> => {
+    teamLookups.push(teamId);
+    return Promise.resolve(wire.teams.find((team) => team.id === teamId)?.aadGroupId);
+  };
+  const { bot } = createBot({ config, storage, tokens, graph: seam, clock, log, teamDetails });
   const drafts = createDraftStore(storage, clock);
   const adapter = new TestAdapter(async (turn) => bot.run(turn));
 
-  const wire = teamsWire();
   const turn = async (activity: object): Promise<TurnResult> => {
     await adapter.processActivity(activity);
     const sent = adapter.activeQueue.splice(0) as Reply[];
@@ -180,7 +188,7 @@ export function buildBot(options: HarnessOptions = {}): BotHarness {
   const invoke = (user: Person, name: string, value: unknown, scope: Scope = PERSONAL): Promise<TurnResult> =>
     turn(invokeActivity(wire, user, name, value, scope));
   return {
-    bot, adapter, tenant, tokens, storage, drafts, config, clock, wire, turn,
+    bot, adapter, tenant, tokens, storage, drafts, config, clock, wire, turn, teamLookups,
     say: async (user, text, scope = PERSONAL) => (await turn(messageActivity(wire, user, text, scope))).replies,
     invoke,
     press: async (user, verb, data, scope = PERSONAL, authentication) => {
