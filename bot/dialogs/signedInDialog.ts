@@ -53,6 +53,7 @@ interface PolicyState {
 
 const REFUSED_AGAIN = 'Microsoft Graph refused your sign-in again, so I stopped here: nothing was changed. ' +
   'Type `sign out`, then send the command again.';
+const SIGNED_IN_AGAIN = 'You are signed in again. Please answer this once more:';
 const NO_WAY_BACK = 'Your sign-in expired and I signed you in again; please send the command again.';
 
 /**
@@ -108,10 +109,13 @@ export abstract class SignedInDialog<O extends object> extends ComponentDialog {
       const result = await inner.continueDialog();
       return result.status === DialogTurnStatus.complete ? this.afterSignIn(inner, result.result as SsoPromptResult | undefined) : result;
     }
-    return this.attempt(inner, CHILD, async () => {
-      const result = await inner.continueDialog();
-      return result.status === DialogTurnStatus.complete ? this.childDone(inner, result.result) : result;
-    });
+    return this.attempt(inner, CHILD, () => this.continueChild(inner));
+  }
+
+  /** The turn's activity to the question being asked; what it ends with to the dialog. */
+  private async continueChild(inner: DialogContext): Promise<DialogTurnResult> {
+    const result = await inner.continueDialog();
+    return result.status === DialogTurnStatus.complete ? this.childDone(inner, result.result) : result;
   }
 
   /**
@@ -145,11 +149,11 @@ export abstract class SignedInDialog<O extends object> extends ComponentDialog {
     state.signingInFor = point;
     const result = await inner.beginDialog(SSO_PROMPT, { userId });
     // Signed in at once (a cached token, local SSO): go on in this turn.
-    if (result.status === DialogTurnStatus.complete) return this.afterSignIn(inner, result.result as SsoPromptResult | undefined);
+    if (result.status === DialogTurnStatus.complete) return this.afterSignIn(inner, result.result as SsoPromptResult | undefined, true);
     return result;
   }
 
-  private async afterSignIn(inner: DialogContext, result: SsoPromptResult | undefined): Promise<DialogTurnResult> {
+  private async afterSignIn(inner: DialogContext, result: SsoPromptResult | undefined, sameTurn = false): Promise<DialogTurnResult> {
     const state = this.policyState(inner);
     const point = state.signingInFor ?? START;
     const options = state.options as O | undefined;
@@ -165,6 +169,10 @@ export abstract class SignedInDialog<O extends object> extends ComponentDialog {
         inner.stack.unshift(...(state.parked ?? []));
         state.parked = undefined;
         if (!inner.activeDialog) return this.tellAndEnd(inner, NO_WAY_BACK);
+        // Signed in again within the turn (a restart emptied the token cache, local SSO): the answer this turn
+        // brought is still here, so it is answered rather than dropped.
+        if (sameTurn) return this.continueChild(inner);
+        await inner.context.sendActivity(SIGNED_IN_AGAIN);
         await inner.repromptDialog();
         return Dialog.EndOfTurn;
       }

@@ -73,12 +73,13 @@ describe('a one-answer command', () => {
 });
 
 describe('the creation wizard', () => {
-  test('the group search is refused: after signing in again the same question is asked, the earlier answers kept', async () => {
+  test('the group search is refused: after signing in again (a later turn) the same question is asked, the earlier answers kept', async () => {
     bot = harness();
     expect(titleOf(await bot.say(PEOPLE.adele, 'create review'))).toBe('New access review · 1 of 5: what to review?');
     expect(titleOf(await bot.say(PEOPLE.adele, 'members'))).toBe('New access review · 2 of 5: which group?');
     bot.tenant.failNext('searchGroups', refused());
     const renewed = await signInFrom(await bot.say(PEOPLE.adele, 'Sales Team'));
+    expect(textsOf(renewed)).toEqual(['You are signed in again. Please answer this once more:']);
     expect(titleOf(renewed)).toBe('New access review · 2 of 5: which group?');
     expect(titleOf(await bot.say(PEOPLE.adele, 'Sales Team'))).toBe('New access review · 3 of 5: who reviews?');
   });
