@@ -4,6 +4,7 @@ import {
 } from 'botbuilder';
 import { runDialog, type DialogState } from './dialogs/dialogLib';
 import { renderWelcomeCard } from '../cards';
+import { welcomeCommands } from './commands';
 import type { SsoService } from './auth/ssoService';
 import type { CardActions } from './cardActions';
 import type { ConversationStore } from './conversations';
@@ -39,7 +40,7 @@ export class TeamsBot extends TeamsActivityHandler {
       const botAdded = (turn.activity.membersAdded ?? []).some((member) => member.id === turn.activity.recipient.id);
       if (botAdded) {
         await this.conversations.remember(turn, scopeOf(turn));
-        await turn.sendActivity(replyActivity({ card: renderWelcomeCard({ scope: scopeOf(turn) }) }));
+        await turn.sendActivity(replyActivity({ card: renderWelcomeCard({ scope: scopeOf(turn), commands: welcomeCommands(scopeOf(turn)) }) }));
       }
       await next();
     });

@@ -28,9 +28,10 @@ export {
 /** Rows the reviews list shows before it says "and N more". */
 export const REVIEWS_LIST_MAX_ROWS = 10;
 
-/** The welcome card sent on install, worded for the conversation's scope. */
+/** The welcome card sent on install, worded for the conversation's scope, with the main commands that work there. */
 export function renderWelcomeCard(data: WelcomeCardData): AdaptiveCardJson {
-  return expandTemplate('welcome', welcomeTemplate, { scope: data.scope });
+  const commands = data.commands.map(({ command, description }) => ({ command: clip(command, 120), description: clip(description, 200) }));
+  return expandTemplate('welcome', welcomeTemplate, { scope: data.scope, commands });
 }
 
 /** The help card: the given commands of this scope, Show reviews, and Sign out in personal chat. */
@@ -60,16 +61,15 @@ export function renderChannelSignInCard(data: ChannelSignInCardData): AdaptiveCa
 const FILTER_WORDS: Readonly<Record<ReviewsFilter, string>> = { active: 'active', completed: 'completed', all: '' };
 
 /** Display text for the reviews list header, footer and empty state. */
-function reviewsListText(filter: ReviewsFilter, shown: number, total: number): { title: string; emptyText: string; footer: string } {
-  const word = FILTER_WORDS[filter];
+function reviewsListText(data: ReviewsListCardData, shown: number, total: number): { title: string; emptyText: string; footer: string } {
+  const word = FILTER_WORDS[data.filter];
   const reviews = word === '' ? 'access reviews' : `${word} access reviews`;
+  const hint = shown === 0 ? data.hints?.empty : data.hints?.listed;
+  const counted = shown === 0 ? '' : `Showing ${shown} of ${total} ${reviews}.`;
   return {
     title: `${reviews.charAt(0).toUpperCase()}${reviews.slice(1)}`,
     emptyText: `No ${reviews} found.`,
-    footer:
-      shown === 0
-        ? 'Type **create review** to start one.'
-        : `Showing ${shown} of ${total} ${reviews}. Type **show** and a review name for details.`,
+    footer: clip([counted, hint ?? ''].filter((part) => part !== '').join(' '), 500),
   };
 }
 
@@ -83,7 +83,7 @@ export function renderReviewsListCard(data: ReviewsListCardData): AdaptiveCardJs
   }));
   const total = Math.max(data.totalCount ?? data.reviews.length, data.reviews.length);
   return expandTemplate('reviewsList', reviewsListTemplate, {
-    ...reviewsListText(data.filter, rows.length, total),
+    ...reviewsListText(data, rows.length, total),
     rows,
     moreCount: total - rows.length,
   });

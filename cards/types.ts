@@ -25,6 +25,8 @@ export interface HelpGroupData {
 /** Data for welcome.json: sent when the bot is installed. */
 export interface WelcomeCardData {
   readonly scope: ConversationScope;
+  /** The main commands that work in this scope (from the bot's command catalogue). */
+  readonly commands: readonly HelpCommand[];
 }
 
 /** Data for help.json: the commands that work in this scope (from the bot's command catalogue), in groups. */
@@ -61,6 +63,11 @@ export interface ReviewsListCardData {
   readonly reviews: readonly ReviewListRow[];
   /** Total matching definitions when `reviews` is only a first page; defaults to `reviews.length`. */
   readonly totalCount?: number;
+  /**
+   * What to type next, under the list (`listed`) or when it is empty (`empty`): given by the caller from the command
+   * catalogue, so the card never names a command that does not exist or does not work where it is shown.
+   */
+  readonly hints?: { readonly listed?: string; readonly empty?: string };
 }
 
 /** One button of a wizard choice card: its text and the `choice` it sends back. */

@@ -34,7 +34,8 @@ export interface CommandDefinition {
   readonly phrases: readonly string[];
   /** As the help card shows it, e.g. 'reviews [active|completed|all]'. */
   readonly usage: string;
-  readonly help: { readonly group: HelpGroup; readonly text: string };
+  /** Its help line; `inScope` words it for one scope (an example that works there, e.g. `this team` in channels). */
+  readonly help: { readonly group: HelpGroup; readonly text: string; readonly inScope?: Partial<Readonly<Record<Scope, string>>> };
   readonly scopes: readonly Scope[];
   /** 'user': it calls Microsoft Graph with the user's own token, so it signs in first. Never the app's identity. */
   readonly signIn: 'none' | 'user';

@@ -1,4 +1,4 @@
-import type { HelpGroupData } from '../../cards';
+import type { HelpCommand, HelpGroupData } from '../../cards';
 import type { CardVerb } from '../../cards/verbs';
 import { HELP_GROUPS, type CommandDefinition, type Scope } from './command';
 import { createReview } from './createReview';
@@ -35,13 +35,28 @@ export const commandForVerb = (verb: CardVerb): CommandDefinition | undefined =>
 export const whereItWorks = (command: CommandDefinition): string =>
   command.scopes.map((scope) => ({ personal: 'personal chat with me', groupChat: 'group chats', channel: 'team channels' })[scope]).join(' or ');
 
+/** A command's help line as said in `scope`. */
+export const helpTextIn = (command: CommandDefinition, scope: Scope): string => command.help.inScope?.[scope] ?? command.help.text;
+
+/** True when the command can be run in `scope` by this version: what a card, help or error may suggest there. */
+export const worksIn = (command: CommandDefinition, scope: Scope): boolean => isAvailable(command) && command.scopes.includes(scope);
+
+/** `text` when the command it suggests works in `scope` in this version, else undefined (a card never promises one that does not). */
+export const suggesting = (name: string, scope: Scope, text: string): string | undefined => (worksIn(commandNamed(name), scope) ? text : undefined);
+
 /** The help card's rows for `scope`: the available commands that work there, by group. */
 export function helpGroups(scope: Scope): HelpGroupData[] {
   return HELP_GROUPS.map((group) => ({
     name: group,
-    commands: COMMANDS.filter((command) => command.help.group === group && isAvailable(command) && command.scopes.includes(scope))
-      .map((command) => ({ command: command.usage, description: command.help.text })),
+    commands: COMMANDS.filter((command) => command.help.group === group && worksIn(command, scope))
+      .map((command) => ({ command: command.usage, description: helpTextIn(command, scope) })),
   })).filter((group) => group.commands.length > 0);
+}
+
+/** What the welcome card offers in `scope`: the main commands (those with a menu line) that work there. */
+export function welcomeCommands(scope: Scope): HelpCommand[] {
+  return COMMANDS.filter((command) => command.menu !== undefined && worksIn(command, scope))
+    .map((command) => ({ command: command.usage, description: helpTextIn(command, scope) }));
 }
 
 /** The manifest's bot scopes and the conversation scope each stands for. */

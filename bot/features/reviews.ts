@@ -1,5 +1,6 @@
 import { renderReviewsListCard, type ReviewsFilter } from '../../cards';
 import { describeRecurrence, describeScope, reviewedGroupId } from '../../reviews/describe';
+import { suggesting } from '../commands';
 import { quoted } from '../userText';
 import type { Feature } from './feature';
 
@@ -18,6 +19,10 @@ export const reviewsFeature: Feature = {
     return {
       card: renderReviewsListCard({
         filter,
+        hints: {
+          listed: suggesting('show', context.scope, 'Type **show** and a review name for details.'),
+          empty: suggesting('createReview', context.scope, 'Type **create review** to start one.'),
+        },
         totalCount: page.nextLink === undefined ? page.definitions.length : undefined,
         reviews: page.definitions.map((definition) => ({
           displayName: definition.displayName ?? '(no name)',

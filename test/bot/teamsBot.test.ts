@@ -28,7 +28,7 @@ function definitions(): ReviewDefinition[] {
 }
 
 const REVIEWS_CARD = ['Access reviews', 'Sales Team guests', 'Guests of Sales Team · InProgress · Quarterly', 'Finance members',
-  'Members of Finance · Completed · One time', 'Showing 2 of 2 access reviews. Type **show** and a review name for details.'];
+  'Members of Finance · Completed · One time', 'Showing 2 of 2 access reviews.'];
 
 function harness(options: Parameters<typeof buildBot>[0] = {}): BotHarness {
   const tenant = smallTenant(() => NOW);

@@ -39,7 +39,7 @@ const helpCard = (scope: ConversationScope, groups: readonly HelpGroupData[] = H
 const row = (index: number): ReviewListRow => ({ displayName: `Review ${index}`, reviewedScope: 'Guests of Sales', status: 'In progress', recurrence: 'Quarterly' });
 
 const representative: Record<string, AdaptiveCardJson> = {
-  ...Object.fromEntries(SCOPES.map((scope) => [`welcome/${scope}`, renderWelcomeCard({ scope })])),
+  ...Object.fromEntries(SCOPES.map((scope) => [`welcome/${scope}`, renderWelcomeCard({ scope, commands: HELP_ROWS.flatMap((group) => group.commands) })])),
   ...Object.fromEntries(SCOPES.map((scope) => [`help/${scope}`, helpCard(scope)])),
   channelSignIn: renderChannelSignInCard({ title: 'Show active reviews', verb: REVIEWS_LIST, data: { command: 'reviews active' } }),
   reviewsList: renderReviewsListCard({ filter: 'active', reviews: [row(1), row(2), row(3)] }),
@@ -96,13 +96,15 @@ describe('welcome card', () => {
     ['groupChat', 'this chat'],
     ['channel', 'this channel'],
   ] as const)('speaks to the %s scope only', (scope, phrase) => {
-    const card = renderWelcomeCard({ scope });
+    const card = renderWelcomeCard({ scope, commands: [{ command: 'reviews', description: 'list them' }] });
     expect(allText(card)).toContain(phrase);
-    expect(ofType(card, 'Container')).toHaveLength(1);
+    // Its own intro and closing line; the other scopes' containers are dropped.
+    expect(ofType(card, 'Container')).toHaveLength(2);
+    expect(texts(card)).toEqual(expect.arrayContaining(['reviews', 'list them']));
   });
 
   it('has a Help button with an Action.Submit fallback carrying the same data', () => {
-    const [help] = executes(renderWelcomeCard({ scope: 'personal' }));
+    const [help] = executes(renderWelcomeCard({ scope: 'personal', commands: [] }));
     expect(help).toMatchObject({ verb: HELP, title: 'Help', data: { verb: HELP } });
     expect(help.fallback).toEqual({ type: 'Action.Submit', title: 'Help', data: { verb: HELP } });
   });
