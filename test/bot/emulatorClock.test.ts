@@ -13,7 +13,9 @@ let url: string;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
-    response.writeHead(request.url === '/_emulator/clock' ? answer.status : 404, { 'content-type': 'application/json' }).end(answer.body);
+    // Not chained: restify, loaded by other suites in the same worker, replaces ServerResponse#writeHead with one that returns nothing.
+    response.writeHead(request.url === '/_emulator/clock' ? answer.status : 404, { 'content-type': 'application/json' });
+    response.end(answer.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
