@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { statusRank } from './status';
 
 /**
  * `<review>` in a command (product spec: a display name, quoted if it has spaces, fuzzy-matched, or an id) →
@@ -168,13 +169,6 @@ interface Entry<T> {
   name: string;
   key: string;
   rank: number;
-}
-
-/** Active (InProgress) first, then those not yet ended (or unknown), then ended: the likelier target first. */
-function statusRank(status: string | null | undefined): number {
-  const value = (status ?? '').toLowerCase();
-  if (value === 'inprogress') return 0;
-  return value === 'completed' || value === 'applied' ? 2 : 1;
 }
 
 const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

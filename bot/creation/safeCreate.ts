@@ -24,7 +24,7 @@ export interface CreateTiming extends Clock {
 
 /**
  * Creates a definition exactly once. A create whose answer is lost (timeout, 5xx) may still have been made,
- * so before any new attempt the review is looked up: by its name, its creator, the time window of this call
+ * so before any new attempt the review is looked up: among the reviews of its scope, by its name, its creator, the time window of this call
  * and `requestTag`, a text unique to this request written into `descriptionForAdmins` (several reviews of the
  * same name may be created minutes apart). It is posted again only when it is not there. 429s never create
  * anything and the client already retried them; 4xx answers are final.
@@ -59,14 +59,15 @@ export async function createOnce(reviews: AccessReviewsApi, body: DefinitionBody
 }
 
 /**
- * The requester's review of that name created since `since`, if any (newest first). When even this look-up
+ * The requester's review of that name and scope created since `since`, if any (newest first). When even this look-up
  * fails nobody can tell whether the review exists, so nothing is posted again and the user is told so.
  */
-async function findRecent(reviews: AccessReviewsApi, body: { displayName: string; descriptionForAdmins: string }, requesterId: string,
-  since: number): Promise<ReviewDefinition | undefined> {
+async function findRecent(reviews: AccessReviewsApi, body: Pick<DefinitionBody, 'displayName' | 'descriptionForAdmins' | 'scope'>,
+  requesterId: string, since: number): Promise<ReviewDefinition | undefined> {
   let candidates: ReviewDefinition[];
   try {
-    candidates = await reviews.findDefinitionsByName(body.displayName);
+    // Narrowed by the scope with the filter Graph documents (contains on the scope's group), never by name.
+    candidates = await reviews.findDefinitionsByName(body.displayName, body.scope);
   } catch (error) {
     throw new AppError('GraphUnavailable', 'Microsoft Graph is busy and I could not confirm whether the review was created. ' +
       'Type `reviews` in a minute to check before trying again.', { cause: error, retryAfterSeconds: 60 });

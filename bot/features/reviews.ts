@@ -1,12 +1,16 @@
 import { renderReviewsListCard, type ReviewsFilter } from '../../cards';
 import { describeRecurrence, describeScope, reviewedGroupId } from '../../reviews/describe';
+import { statusWords } from '../../reviews/status';
 import { suggesting } from '../commands';
 import { quoted } from '../userText';
 import type { Feature } from './feature';
 
 const FILTERS: readonly ReviewsFilter[] = ['active', 'completed', 'all'];
 
-/** `reviews [active|completed|all]`: the access review definitions the user can read, as that user. */
+/**
+ * `reviews [active|completed|all]`: the access review definitions the user can read, as that user. `active` = not yet
+ * finished, `completed` = finished, over Graph's whole status vocabulary (reviews/status.ts).
+ */
 export const reviewsFeature: Feature = {
   async run(context) {
     const word = context.args.trim().toLowerCase();
@@ -27,7 +31,8 @@ export const reviewsFeature: Feature = {
         reviews: page.definitions.map((definition) => ({
           displayName: definition.displayName ?? '(no name)',
           reviewedScope: describeScope(definition, names),
-          status: definition.status ?? 'Unknown',
+          // In words ("In progress", "Applied"); a status the bot does not know is shown as Graph sent it.
+          status: statusWords(definition.status),
           recurrence: describeRecurrence(definition.settings?.recurrence),
         })),
       }),

@@ -13,7 +13,14 @@ const text = z.string().nullish();
 /** A recurrence type Graph may extend: any string is kept, typed as Graph's list for the domain. */
 const recurrenceType = z.custom<RecurrencePatternType>((value) => typeof value === 'string');
 
+/**
+ * A scope as Graph writes it: `queryRoot` null, queries the service rewrote (`/v1.0/groups/…`, `…/?$count=true&$filter=…`)
+ * kept as strings; reading them is reviews/describe.ts's job.
+ */
 const queryScope = z.looseObject({ '@odata.type': text, query: text, queryType: text, queryRoot: text, inactiveDuration: text });
+const reviewerScope = z.looseObject({ query: text, queryType: text, queryRoot: text });
+/** A userIdentity: `type` is null for reviewers, appliers and creators in Microsoft's captures. */
+const userIdentity = z.looseObject({ id: text, displayName: text, userPrincipalName: text, type: text });
 
 export const definitionSchema = z.looseObject({
   id: z.string(),
@@ -22,15 +29,49 @@ export const definitionSchema = z.looseObject({
   descriptionForAdmins: text,
   descriptionForReviewers: text,
   createdDateTime: text,
-  createdBy: z.looseObject({ id: text, displayName: text, userPrincipalName: text }).nullish(),
+  createdBy: userIdentity.nullish(),
   scope: queryScope.nullish(),
   instanceEnumerationScope: queryScope.nullish(),
-  reviewers: z.array(z.looseObject({ query: text, queryType: text, queryRoot: text })).nullish(),
+  reviewers: z.array(reviewerScope).nullish(),
   settings: z.looseObject({
     recurrence: z.looseObject({
-      pattern: z.looseObject({ type: recurrenceType.nullish(), interval: z.number().optional() }).nullish(),
+      // interval may come null: read as absent (the typings' interval is number | undefined).
+      pattern: z.looseObject({ type: recurrenceType.nullish(), interval: z.number().nullish().transform((n) => n ?? undefined) }).nullish(),
     }).nullish(),
   }).nullish(),
+});
+
+/** An access review instance (list, get, filterByCurrentUser): any status string is kept. */
+export const instanceSchema = z.looseObject({
+  id: z.string(),
+  startDateTime: text,
+  endDateTime: text,
+  status: text,
+  scope: queryScope.nullish(),
+  reviewers: z.array(reviewerScope).nullish(),
+  fallbackReviewers: z.array(reviewerScope).nullish(),
+});
+
+/**
+ * A decision item as the tutorials show them: the zero-GUID `reviewedBy`/`appliedBy` with empty names until someone
+ * acts; a user principal with `type: "user"` and `lastUserSignInDateTime` as a locale string ("2/11/2022 5:31:37 PM
+ * +00:00") or ""; a group principal with `type: "group"` and no `@odata.type`; `resource`/`resourceLink` often null.
+ */
+export const decisionSchema = z.looseObject({
+  id: z.string(),
+  accessReviewId: text,
+  decision: text,
+  justification: text,
+  recommendation: text,
+  applyResult: text,
+  reviewedDateTime: text,
+  appliedDateTime: text,
+  reviewedBy: userIdentity.nullish(),
+  appliedBy: userIdentity.nullish(),
+  principal: z.looseObject({ '@odata.type': text, id: text, displayName: text, userPrincipalName: text, type: text, lastUserSignInDateTime: text }).nullish(),
+  principalLink: text,
+  resource: z.looseObject({ id: text, displayName: text, type: text }).nullish(),
+  resourceLink: text,
 });
 
 export const groupSchema = z.looseObject({

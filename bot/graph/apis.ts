@@ -11,12 +11,22 @@ import type { GroupRef, UserRef } from '../../reviews/settings';
 /** An access review definition as Graph returns it, checked: it has an id; status strings Graph adds are kept. */
 export type ReviewDefinition = AccessReviewScheduleDefinition & { id: string };
 
+/** `active`: not yet finished; `completed`: finished; `all` (the whole status vocabulary: reviews/status.ts). */
 export type DefinitionFilter = 'active' | 'completed' | 'all';
 
 export interface DefinitionPage {
   definitions: ReviewDefinition[];
-  /** Opaque link to the next page, when there is one. */
+  /**
+   * Set when more definitions (of this filter) may follow: an opaque Graph link to read on from. For `active` and
+   * `completed`, which are filtered over the pages read, reading on from it may repeat definitions already returned.
+   */
   nextLink: string | undefined;
+}
+
+/** The scope of a definition being created, as far as finding it again needs it (its query and type). */
+export interface LookupScope {
+  '@odata.type'?: string;
+  query?: string | null;
 }
 
 /** A group as the creation flow needs it: the domain's GroupRef with every flag known. */
@@ -34,8 +44,11 @@ export interface UsersByEmail {
 export interface AccessReviewsApi {
   /** One page of definitions (Graph's page size is at most 100). */
   listDefinitions(filter: DefinitionFilter, top?: number): Promise<DefinitionPage>;
-  /** Definitions named exactly `name` (to find a create whose answer was lost). */
-  findDefinitionsByName(name: string): Promise<ReviewDefinition[]>;
+  /**
+   * Definitions named exactly `name` among those with this `scope` (to find a create whose answer was lost), read with
+   * documented query options only: the scope's `contains` filter where Graph has one, every page followed.
+   */
+  findDefinitionsByName(name: string, scope?: LookupScope): Promise<ReviewDefinition[]>;
   /** POST a definition (201 → the created definition). Not retried on 5xx: see creation/safeCreate. */
   createDefinition(body: DefinitionBody): Promise<ReviewDefinition>;
 }

@@ -12,7 +12,7 @@ export function graphApisOver(client: () => Promise<Client>): GraphApis {
   return {
     reviews: {
       listDefinitions: async (filter, top) => listDefinitions(await client(), filter, top),
-      findDefinitionsByName: async (name) => findDefinitionsByName(await client(), name),
+      findDefinitionsByName: async (name, scope) => findDefinitionsByName(await client(), name, scope),
       createDefinition: async (body) => createDefinition(await client(), body),
     },
     directory: {

@@ -9,6 +9,35 @@ import { directoryRoutes } from './routes/directory';
 import { instanceRoutes } from './routes/instances';
 
 export const ROUTES: Route[] = [...directoryRoutes, ...definitionRoutes, ...instanceRoutes];
+
+/** Parts of Graph's access-review API the emulator does not emulate: answered 400 NotSupported, naming the segment. */
+const NOT_EMULATED: Array<[RegExp, string]> = [
+  [/^\/identityGovernance\/accessReviews\/historyDefinitions(?:\/|\(|$)/i, 'access review history definitions'],
+  [/^\/identityGovernance\/accessReviews\/definitions\/[^/]+\/instances\/[^/]+\/stages(?:\/|\(|$)/i, 'multi-stage reviews'],
+];
+
+/** The segment of `path` that no route knows (what Graph names in "Resource not found for the segment '…'"). */
+export function unknownSegment(path: string): string {
+  const segments = path.split('/').filter(Boolean);
+  let known = 0;
+  for (const route of ROUTES) {
+    const template = route.name.slice(route.name.indexOf(' ') + 1).split('/').filter(Boolean);
+    let n = 0;
+    while (n < segments.length && n < template.length && (/^\{\w+\}$/.test(template[n] ?? '') || template[n]?.toLowerCase() === segments[n]?.toLowerCase())) n += 1;
+    known = Math.max(known, n);
+  }
+  return segments[known] ?? segments[segments.length - 1] ?? path;
+}
+
+/** The 400 for a path no route matches: NotSupported for what Graph has and the emulator lacks, else Graph's own. */
+function unmatched(path: string): GraphError {
+  const segment = unknownSegment(path);
+  const missing = NOT_EMULATED.find(([pattern]) => pattern.test(path));
+  if (missing) {
+    return new GraphError(400, 'NotSupported', `The segment '${segment}' is not supported by the local Graph emulator (${missing[1]} are not emulated).`);
+  }
+  return new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
+}
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const MAX_BATCH = 20;
 
@@ -47,7 +76,7 @@ export async function dispatch(core: EmulatorCore, verifier: TokenVerifier, log:
     fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) });
   if (faultError && fault && !fault.afterExecution) return fail(faultError);
   try {
-    if (!found) throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? path}'.`);
+    if (!found) throw unmatched(path);
     if (!('route' in found)) throw new GraphError(405, 'Request_BadRequest', `The method ${request.method} is not allowed on this resource; allowed: ${found.allowed.join(', ')}.`);
     const caller = await verifier.caller(request.headers.authorization, core.directory, Date.now());
     const now = core.tick();

@@ -49,7 +49,8 @@ export class EmulatorCore implements Emulator {
     this.directory = new DirectoryStore(this.db);
     this.reviews = new ReviewStore(this.db);
     this.decisions = new DecisionStore(this.db);
-    this.lifecycle = new Lifecycle(this.db, this.directory, this.reviews, this.decisions);
+    // Transitional statuses are held for twice the injected latency: a client that waits that long still sees them.
+    this.lifecycle = new Lifecycle(this.db, this.directory, this.reviews, this.decisions, () => 2 * this.faults.latencyMs);
     this.service = new ReviewService(this.db, this.directory, this.reviews, this.decisions, this.lifecycle);
     this.clock = new EmulatorClock(this.db, options.realNow);
     this.baseUrl = options.baseUrl ?? 'http://127.0.0.1';

@@ -9,6 +9,8 @@ export interface ODataQuery {
   skip: number;
   /** Keyset position: the last `seq` of the previous page. */
   after: number | undefined;
+  /** Offset position of an ordered list: where the previous page stopped. */
+  offset: number | undefined;
   select: string[] | undefined;
   filter: FilterNode | undefined;
   count: boolean;
@@ -34,32 +36,37 @@ export function parseODataQuery(params: URLSearchParams, options: { allowFilter?
     throw badRequest("The query option '$filter' is not supported on this request.", 'NotSupported');
   }
   const selectText = params.get('$select');
+  const token = decodeSkipToken(params.get('$skiptoken'));
   return {
     top: Math.min(int('$top') ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE),
     skip: int('$skip') ?? 0,
-    after: decodeSkipToken(params.get('$skiptoken')),
+    after: token?.kind === 'k' ? token.value : undefined,
+    offset: token?.kind === 'o' ? token.value : undefined,
     select: selectText === null ? undefined : selectText.split(',').map((s) => s.trim()).filter(Boolean),
     filter: filterText === null ? undefined : parseFilter(filterText),
     count: params.get('$count')?.toLowerCase() === 'true',
   };
 }
 
-function decodeSkipToken(token: string | null): number | undefined {
+/** A `$skiptoken`: `k` + the last `seq` of a keyset page, or `o` + the offset of the next row of an ordered list. */
+export function decodeSkipToken(token: string | null): { kind: 'k' | 'o'; value: number } | undefined {
   if (token === null) return undefined;
-  const match = /^k(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  const match = /^([ko])(\d{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
   if (!match) throw badRequest(`Invalid $skiptoken '${token}'.`, 'InvalidSkipToken');
-  return Number(match[1]);
+  return { kind: match[1] === 'o' ? 'o' : 'k', value: Number(match[2]) };
 }
 
-export function encodeSkipToken(lastSeq: number): string {
-  return Buffer.from(`k${lastSeq}`, 'utf8').toString('base64url');
+export function encodeSkipToken(lastSeq: number, kind: 'k' | 'o' = 'k'): string {
+  return Buffer.from(`${kind}${lastSeq}`, 'utf8').toString('base64url');
 }
 
-/** The next page's absolute URL: the same request with `$skiptoken` for the last row and no `$skip`. */
-export function nextLink(requestUrl: URL, lastSeq: number): string {
+/** The next page's absolute URL: the same request with `$skiptoken` for the next row and no `$skip`. */
+export function nextLink(requestUrl: URL, position: number, kind: 'k' | 'o' = 'k'): string {
   const url = new URL(requestUrl.href);
-  url.searchParams.delete('$skip');
-  url.searchParams.set('$skiptoken', encodeSkipToken(lastSeq));
+  for (const key of [...url.searchParams.keys()]) {
+    if (['$skip', '$skiptoken'].includes(key.toLowerCase())) url.searchParams.delete(key);
+  }
+  url.searchParams.set('$skiptoken', encodeSkipToken(position, kind));
   return url.href.replace(/%24/g, '$');
 }
 
@@ -81,14 +88,21 @@ export interface Page<T> {
   items: T[];
   /** `seq` of the last item when another page follows. */
   moreAfter: number | undefined;
+  /** Ordered lists: the offset of the next row when another page follows. */
+  nextOffset?: number;
+  /** Every matching row, when counted. */
+  count?: number;
 }
 
-/** A collection response with `@odata.nextLink` when more rows follow. */
+/** A collection response with `@odata.count` when counted and `@odata.nextLink` when more rows follow. */
 export function collection(context: string, page: Page<object>, requestUrl: URL, extra: Record<string, unknown> = {}): object {
+  const next = page.nextOffset !== undefined ? nextLink(requestUrl, page.nextOffset, 'o')
+    : page.moreAfter !== undefined ? nextLink(requestUrl, page.moreAfter) : undefined;
   return {
     '@odata.context': context,
+    ...(page.count === undefined ? {} : { '@odata.count': page.count }),
     ...extra,
-    ...(page.moreAfter !== undefined ? { '@odata.nextLink': nextLink(requestUrl, page.moreAfter) } : {}),
+    ...(next === undefined ? {} : { '@odata.nextLink': next }),
     value: page.items,
   };
 }

@@ -21,6 +21,8 @@ export interface StoredInstance {
   /** The definition's settings when the instance started: later edits affect future instances only. */
   settings: StoredSettings;
   remindersSent: number;
+  /** Transitional statuses still to come (each held until `settle_at`), e.g. ['Completed', 'Applying', 'Applied']. */
+  pending?: string[];
 }
 
 export const DEFINITION_PROPERTIES = ['id', 'displayName', 'createdDateTime', 'lastModifiedDateTime', 'status',
@@ -33,6 +35,13 @@ export const DECISION_PROPERTIES = ['id', 'accessReviewId', 'reviewedDateTime', 
 export const storedDefinition = (row: DefinitionRow): StoredDefinition => JSON.parse(row.data) as StoredDefinition;
 export const storedInstance = (row: InstanceRow): StoredInstance => JSON.parse(row.data) as StoredInstance;
 
+/** A scope as Graph echoes it: `queryRoot` is always there, null unless set (create and get examples). */
+const withQueryRoot = (scope: Record<string, unknown>): Record<string, unknown> => ({ ...scope, queryRoot: scope.queryRoot ?? null });
+
+/** A userIdentity as the tutorials' captures show it: `type` is there, null for reviewers, appliers and creators. */
+const userIdentity = (id: string, displayName: string, userPrincipalName: string): object =>
+  ({ id, displayName, type: null, userPrincipalName });
+
 export function definitionJson(row: DefinitionRow): Record<string, unknown> {
   const data = storedDefinition(row);
   return {
@@ -43,9 +52,9 @@ export function definitionJson(row: DefinitionRow): Record<string, unknown> {
     status: row.status,
     descriptionForAdmins: data.descriptionForAdmins,
     descriptionForReviewers: data.descriptionForReviewers,
-    createdBy: data.createdBy,
-    scope: data.scope,
-    instanceEnumerationScope: data.instanceEnumerationScope,
+    createdBy: data.createdBy && userIdentity(data.createdBy.id, data.createdBy.displayName, data.createdBy.userPrincipalName),
+    scope: withQueryRoot(data.scope),
+    instanceEnumerationScope: data.instanceEnumerationScope && withQueryRoot(data.instanceEnumerationScope),
     reviewers: data.reviewers,
     fallbackReviewers: data.fallbackReviewers,
     backupReviewers: data.backupReviewers,
@@ -62,15 +71,47 @@ export function instanceJson(row: InstanceRow): Record<string, unknown> {
     startDateTime: row.start_at,
     endDateTime: row.end_at,
     status: row.status,
-    scope: data.scope,
+    scope: withQueryRoot(data.scope),
     reviewers: data.reviewers,
     fallbackReviewers: data.fallbackReviewers,
   };
 }
 
-const identity = (id: string | null, name: string | null, upn: string | null): object =>
-  ({ id: id ?? ZERO_ID, displayName: name ?? '', userPrincipalName: upn ?? '' });
+/** Who reviewed or applied: the zero GUID with empty names until someone did (NotReviewed convention). */
+const identity = (id: string | null, name: string | null, upn: string | null): object => userIdentity(id ?? ZERO_ID, name ?? '', upn ?? '');
 
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * `lastUserSignInDateTime` as Graph writes it on decision principals (security group tutorial): not ISO 8601 but
+ * `M/D/YYYY h:mm:ss AM +00:00` in UTC, and `""` for a user who never signed in.
+ */
+export function signInText(iso: string | null): string {
+  const time = iso === null ? NaN : Date.parse(iso);
+  if (Number.isNaN(time)) return '';
+  const d = new Date(time);
+  const hours = d.getUTCHours();
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${hours % 12 === 0 ? 12 : hours % 12}:${pad(d.getUTCMinutes())}:` +
+    `${pad(d.getUTCSeconds())} ${hours < 12 ? 'AM' : 'PM'} +00:00`;
+}
+
+/** The reviewed principal: a user (userIdentity with `type: "user"`), or a group (`type: "group"`, no `@odata.type`). */
+function principalJson(row: DecisionRow): object {
+  if (row.principal_type === 'group') return { id: row.principal_id, displayName: row.principal_name, type: 'group' };
+  return {
+    '@odata.type': '#microsoft.graph.userIdentity',
+    id: row.principal_id,
+    displayName: row.principal_name,
+    type: 'user',
+    userPrincipalName: row.principal_upn,
+    lastUserSignInDateTime: signInText(row.principal_last_sign_in),
+  };
+}
+
+/**
+ * A decision item as the security group tutorial's captures show one (v1.0): the group under review as `resource`
+ * and `resourceLink` (null when the item has no resource, as in the API pages' examples).
+ */
 export function decisionJson(row: DecisionRow, graphBase: string): Record<string, unknown> {
   return {
     id: row.id,
@@ -81,16 +122,11 @@ export function decisionJson(row: DecisionRow, graphBase: string): Record<string
     appliedDateTime: row.applied_at,
     applyResult: row.apply_result,
     recommendation: row.recommendation,
-    principalLink: `${graphBase}/v1.0/users/${row.principal_id}`,
+    principalLink: `${graphBase}/v1.0/${row.principal_type === 'group' ? 'groups' : 'users'}/${row.principal_id}`,
     resourceLink: row.resource_id === null ? null : `${graphBase}/v1.0/groups/${row.resource_id}`,
     reviewedBy: identity(row.reviewed_by_id, row.reviewed_by_name, row.reviewed_by_upn),
     appliedBy: identity(row.applied_by_id, row.applied_by_name, row.applied_by_upn),
     resource: row.resource_id === null ? null : { id: row.resource_id, displayName: row.resource_name, type: 'group' },
-    principal: {
-      '@odata.type': '#microsoft.graph.userIdentity',
-      id: row.principal_id,
-      displayName: row.principal_name,
-      userPrincipalName: row.principal_upn,
-    },
+    principal: principalJson(row),
   };
 }

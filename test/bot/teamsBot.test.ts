@@ -27,7 +27,7 @@ function definitions(): ReviewDefinition[] {
   ];
 }
 
-const REVIEWS_CARD = ['Access reviews', 'Sales Team guests', 'Guests of Sales Team · InProgress · Quarterly', 'Finance members',
+const REVIEWS_CARD = ['Access reviews', 'Sales Team guests', 'Guests of Sales Team · In progress · Quarterly', 'Finance members',
   'Members of Finance · Completed · One time', 'Showing 2 of 2 access reviews.'];
 
 function harness(options: Parameters<typeof buildBot>[0] = {}): BotHarness {

@@ -37,8 +37,10 @@ test('kill mid-dialog, restart: the sign-in completes and the pending command an
   expect(exchange.status).toBe(200);
   const answer = await after.waitFor(() => after.sent.find((s) => JSON.stringify(s.activity).includes('Sales Team guest review')));
   expect(answer.conversationId).toBe(personalChatId(USERS.adele));
-  // The pending command was 'reviews active': the list is of active reviews only.
-  expect(JSON.stringify(answer.activity)).not.toContain('Project Falcon guests');
+  // The pending command was 'reviews active': the active list, which holds every review not yet finished (issue 9,
+  // item 9: NotStarted too), so the not-started Project Falcon review is on it.
+  expect(JSON.stringify(answer.activity)).toContain('Active access reviews');
+  expect(JSON.stringify(answer.activity)).toContain('Project Falcon guests');
 });
 
 /** Restarts the bot on the same state (SIGKILL: nothing flushed, msal's in-memory token cache lost). */

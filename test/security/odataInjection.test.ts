@@ -81,15 +81,19 @@ describe('unit: the $filter the Graph client sends decodes to exactly the intend
     }), { numRuns: 300 });
   });
 
-  test("findDefinitionsByName: displayName eq '<name>' exactly, and nothing else in the query", async () => {
+  // Issue 9, item 10: the look-up uses the documented scope filter only; the name is matched on the answers, never sent.
+  test("findDefinitionsByName: contains(scope/…/query, '/groups/<id>'), and the name nowhere in the query", async () => {
+    const group = 'bbbbbbbb-0000-4000-8000-000000000001';
     await fc.assert(fc.asyncProperty(userText, async (name) => {
       const { client, sent } = capturingClient();
-      await findDefinitionsByName(client, name);
+      await findDefinitionsByName(client, name, { query: `/groups/${group}/transitiveMembers/microsoft.graph.user` });
+      expect(sent).toHaveLength(1);
       expect(sent[0]?.url.hash).toBe('');
-      expect(sent[0]?.params).toEqual([
-        ['$filter', `displayName eq ${literal(name)}`],
-        ['$select', 'id,displayName,status,createdBy,createdDateTime,descriptionForAdmins'],
-      ]);
+      expect(Object.fromEntries(sent[0]?.params ?? [])).toEqual({
+        $filter: `contains(scope/microsoft.graph.accessReviewQueryScope/query, '/groups/${group}')`,
+        $top: '100',
+        $select: 'id,displayName,status,createdBy,createdDateTime,descriptionForAdmins',
+      });
     }), { numRuns: 300 });
   });
 
@@ -112,7 +116,8 @@ describe('unit: the $filter the Graph client sends decodes to exactly the intend
     const counting = capturingClient(3);
     await isInGroup(counting.client, 'group-1', "user'1");
     const filterOf = (request: Sent | undefined): string | null => request?.url.searchParams.get('$filter') ?? null;
-    expect(filterOf(sent[0])).toBe("status eq 'InProgress'");
+    // Issue 9, item 9: `active` spans six statuses and the docs list no `or`: filtered on the answers, no $filter sent.
+    expect(filterOf(sent[0])).toBeNull();
     expect(filterOf(sent[1])).toBe("id in ('g-1','g''2')");
     expect(filterOf(counting.sent[0])).toBe("id eq 'user''1'");
   });

@@ -3,6 +3,7 @@ import type {
 } from '../../bot/graph/apis';
 import { AppError } from '../../bot/errors';
 import type { DefinitionBody } from '../../reviews/definition';
+import { inReviewsList } from '../../reviews/status';
 
 /**
  * In-memory fakes of the Graph seam's interfaces (bot/graph/apis.ts) for unit tests: a small tenant (users,
@@ -48,8 +49,6 @@ export const APP = 'app';
 
 const busy = (): AppError =>
   new AppError('GraphUnavailable', 'Microsoft Graph is busy, so I could not do that. Try again in 30 seconds.', { status: 503, retryAfterSeconds: 30 });
-
-const STATUS: Record<DefinitionFilter, string | undefined> = { active: 'InProgress', completed: 'Completed', all: undefined };
 
 export class FakeTenant {
   readonly users: FakeUser[];
@@ -136,16 +135,26 @@ const groupInfo = (group: FakeGroup): GroupInfo => ({
 const userInfo = (user: FakeUser): UserInfo =>
   ({ id: user.id, displayName: user.displayName, ...(user.userPrincipalName ? { userPrincipalName: user.userPrincipalName } : {}) });
 
+/** A definition's scope query, lower case ('' without one). */
+function scopeQuery(definition: ReviewDefinition): string {
+  const scope: { query?: unknown } | null | undefined = definition.scope;
+  return typeof scope?.query === 'string' ? scope.query.toLowerCase() : '';
+}
+
 /** The interfaces as one identity sees the tenant. */
 function fakeApis(tenant: FakeTenant, as: string): GraphApis {
   const call = <T>(method: FakeMethod, args: unknown[], run: () => T): Promise<T> => tenant.call(as, method, args, run);
   const reviews: AccessReviewsApi = {
-    listDefinitions: (filter, top = 100) => call('listDefinitions', [filter, top], (): DefinitionPage => {
-      const status = STATUS[filter];
-      const matching = tenant.definitions.filter((d) => status === undefined || d.status === status);
+    // Active / completed over the whole status vocabulary, as the seam filters them (reviews/status.ts).
+    listDefinitions: (filter: DefinitionFilter, top = 100) => call('listDefinitions', [filter, top], (): DefinitionPage => {
+      const matching = tenant.definitions.filter((d) => inReviewsList(filter, d.status));
       return { definitions: matching.slice(0, top), nextLink: matching.length > top ? `fake://definitions?$skip=${top}` : undefined };
     }),
-    findDefinitionsByName: (name) => call('findDefinitionsByName', [name], () => tenant.definitions.filter((d) => d.displayName === name)),
+    // Named `name`, among the reviews of the scope's group when it names one (the documented contains filter).
+    findDefinitionsByName: (name, scope) => call('findDefinitionsByName', scope === undefined ? [name] : [name, scope], () => {
+      const group = /\/groups\/([0-9a-f-]{36})/i.exec(scope?.query ?? '')?.[1]?.toLowerCase();
+      return tenant.definitions.filter((d) => d.displayName === name && (group === undefined || scopeQuery(d).includes(`/groups/${group}`)));
+    }),
     createDefinition: (body) => call('createDefinition', [body], () => tenant.create(as, body)),
   };
   const directory: DirectoryApi = {

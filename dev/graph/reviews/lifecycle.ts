@@ -10,15 +10,18 @@ import { ALL, and, TRUE_SQL } from '../store/paging';
 import type { DefinitionRow, InstanceRow, ReviewStore } from '../store/reviewStore';
 import { parseReviewer, parseScope, type ReviewerSpec, type ScopeSpec } from './queries';
 import { addDays, instanceEnd, occurrenceStart, scheduleOf } from './schedule';
+import { APPLY_CHAIN, definitionStatus, endChain, START_CHAIN } from './status';
 
 const DAY = 86_400_000;
-const GUEST_FILTER = "?$filter=(userType eq 'Guest')";
+/** How Graph writes the guest filter into instance scopes (accessreviewinstance-filterbycurrentuser example). */
+const GUEST_FILTER = "/?$count=true&$filter=(userType eq 'Guest')";
 
 /**
  * Graph's review lifecycle, driven by the emulator clock: occurrences start instances (with a snapshot of
  * decision items and resolved reviewers), ends complete them (default decisions, auto-apply), and disabled
  * guests are deleted after their grace period. Events are processed in time order, so a jump of months
- * replays every occurrence.
+ * replays every occurrence. Instances pass through the documented statuses (./status.ts); each transitional one is
+ * held for `stepMs()` (twice the injected latency, so a client that waits that latency still sees it), or skipped.
  */
 export class Lifecycle {
   /** Earliest pending event; null = unknown (recompute). Lets most requests skip the lifecycle. */
@@ -29,6 +32,7 @@ export class Lifecycle {
     private readonly directory: DirectoryStore,
     private readonly reviews: ReviewStore,
     private readonly decisions: DecisionStore,
+    private readonly stepMs: () => number = () => 0,
   ) {}
 
   /** Something changed the schedule (a create, an update, a stop): look for events again. */
@@ -41,15 +45,17 @@ export class Lifecycle {
     const nowIso = now.toISOString();
     if (this.nextEvent !== null && (this.nextEvent === undefined || this.nextEvent > nowIso)) return;
     for (;;) {
+      const settling = this.reviews.dueSettlement(nowIso);
       const definition = this.reviews.dueDefinition(nowIso);
       const instance = this.reviews.dueInstance(nowIso);
       const deletion = this.directory.nextDeletion();
-      const times = [definition?.next_run_at, instance?.end_at, deletion !== undefined && deletion <= nowIso ? deletion : undefined]
+      const times = [settling?.settle_at, definition?.next_run_at, instance?.end_at, deletion !== undefined && deletion <= nowIso ? deletion : undefined]
         .filter((t): t is string => typeof t === 'string');
       if (times.length === 0) break;
       const first = times.sort()[0] ?? nowIso;
       this.db.transaction(() => {
-        if (definition && definition.next_run_at === first) this.startOccurrence(definition);
+        if (settling && settling.settle_at === first) this.settle(settling);
+        else if (definition && definition.next_run_at === first) this.startOccurrence(definition);
         else if (instance && instance.end_at === first) this.complete(instance, new Date(first));
         else this.directory.deleteExpiredUsers(first);
       })();
@@ -63,17 +69,19 @@ export class Lifecycle {
     const schedule = scheduleOf(stored.settings);
     const occurrence = occurrenceStart(schedule, definition.next_occurrence) ?? new Date(definition.next_run_at ?? 0);
     const start = new Date(Math.max(occurrence.getTime(), Date.parse(stored.createdDateTime)));
-    const end = instanceEnd(schedule, occurrence);
+    const end = instanceEnd(schedule, occurrence, definition.next_occurrence);
     const scope = parseScope(stored.scope, stored.instanceEnumerationScope ?? undefined);
     const reviewers = stored.reviewers.map((r, i) => parseReviewer(r, `reviewers[${i}]`, true));
     const fallback = stored.fallbackReviewers.map((r, i) => parseReviewer(r, `fallbackReviewers[${i}]`, false));
     const lookBack = parseDuration(stored.settings.recommendationLookBackDuration ?? 'P30D') ?? { years: 0, months: 0, days: 30, milliseconds: 0 };
     const inactiveBefore = addDuration(start, negate(lookBack));
+    // A one-time review of one group has one instance, with the definition's id (both access review tutorials).
+    const sameId = schedule.pattern === null && scope.kind === 'group';
     for (const group of this.groupsOf(scope, start)) {
+      const data = this.instanceData(stored.reviewers, stored.fallbackReviewers, scope, group, stored.settings);
       const instance: InstanceRow = {
-        id: randomUUID(), definition_id: definition.id, status: 'InProgress', start_at: start.toISOString(),
-        end_at: end.toISOString(), group_id: group.id, applied: 0,
-        data: JSON.stringify(this.instanceData(stored.reviewers, stored.fallbackReviewers, scope, group, stored.settings)),
+        id: sameId ? definition.id : randomUUID(), definition_id: definition.id, start_at: start.toISOString(),
+        end_at: end.toISOString(), group_id: group.id, applied: 0, ...this.stepped(data, [...START_CHAIN], start),
       };
       this.reviews.insertInstance(instance);
       this.decisions.snapshot({ instanceId: instance.id, definitionId: definition.id, resourceId: group.id, resourceName: group.display_name },
@@ -85,10 +93,45 @@ export class Lifecycle {
     }
     const next = occurrenceStart(schedule, definition.next_occurrence + 1);
     this.reviews.updateDefinition({
-      id: definition.id, display_name: definition.display_name, data: definition.data,
-      status: next === undefined && this.reviews.countActiveInstances(definition.id) === 0 ? 'Completed' : 'InProgress',
+      id: definition.id, display_name: definition.display_name, data: definition.data, status: definition.status,
       next_occurrence: definition.next_occurrence + 1, next_run_at: next?.toISOString() ?? null,
     });
+    this.refreshDefinition(definition.id);
+  }
+
+  /** The definition's status again, from its schedule and its instances' statuses (reviews/status.ts). */
+  refreshDefinition(definitionId: string): void {
+    const definition = this.reviews.definition(definitionId);
+    if (!definition) return;
+    const status = definitionStatus(definition.next_occurrence > 0, definition.next_run_at !== null, this.reviews.instanceStatuses(definitionId));
+    if (status !== definition.status) this.reviews.updateDefinition({ ...definition, status });
+  }
+
+  /**
+   * The columns of an instance entering `chain` at `at`: its first status, held until `settle_at`, the rest pending.
+   * Without a step (no injected latency) the chain is passed at once: its last status, nothing pending.
+   */
+  private stepped(data: StoredInstance, chain: string[], at: Date): Pick<InstanceRow, 'status' | 'settle_at' | 'data'> {
+    const step = this.stepMs();
+    const [first = 'InProgress', ...rest] = step > 0 ? chain : chain.slice(-1);
+    return {
+      status: first,
+      settle_at: rest.length > 0 ? new Date(at.getTime() + step).toISOString() : null,
+      data: JSON.stringify({ ...data, pending: rest }),
+    };
+  }
+
+  /** Moves an instance into `chain` (see stepped) and its definition with it. */
+  private enter(instance: InstanceRow, chain: string[], at: Date, change: Partial<InstanceRow> = {}): void {
+    this.reviews.updateInstance({ ...instance, ...change, ...this.stepped(storedInstance(instance), chain, at) });
+    this.refreshDefinition(instance.definition_id);
+    this.invalidate();
+  }
+
+  /** A held transitional status is over: the instance takes the next one. */
+  private settle(instance: InstanceRow): void {
+    const pending = storedInstance(instance).pending ?? [];
+    this.enter(instance, pending.length > 0 ? pending : [instance.status], new Date(instance.settle_at ?? 0));
   }
 
   /** The groups an occurrence reviews: the scope's group, or each Microsoft 365 group with principals in scope. */
@@ -160,17 +203,18 @@ export class Lifecycle {
       });
     }
     const endAt = atIso < instance.end_at ? atIso : instance.end_at;
-    this.reviews.updateInstance({ id: instance.id, status: 'Completed', end_at: endAt, applied: instance.applied, data: instance.data });
-    if (settings.autoApplyDecisionsEnabled) this.apply({ ...instance, status: 'Completed', end_at: endAt }, SYSTEM_ACTOR, at);
-    const definition = this.reviews.definition(instance.definition_id);
-    if (definition && definition.next_run_at === null && this.reviews.countActiveInstances(definition.id) === 0) {
-      this.reviews.updateDefinition({ ...definition, status: 'Completed' });
-    }
-    this.invalidate();
+    if (settings.autoApplyDecisionsEnabled) this.applyResults(instance, SYSTEM_ACTOR, at);
+    this.enter(instance, endChain(settings), at, { end_at: endAt, applied: settings.autoApplyDecisionsEnabled ? 1 : instance.applied });
   }
 
-  /** Applies a completed instance's decisions to its group (auto-apply, or `applyDecisions`). */
+  /** `applyDecisions` on a completed instance: the results applied, then the instance Applying → Applied. */
   apply(instance: InstanceRow, by: Actor, at: Date): void {
+    this.applyResults(instance, by, at);
+    this.enter(instance, APPLY_CHAIN, at, { applied: 1 });
+  }
+
+  /** Applies an instance's decisions to its group (auto-apply, or `applyDecisions`). */
+  private applyResults(instance: InstanceRow, by: Actor, at: Date): void {
     const settings = storedInstance(instance).settings;
     const group = instance.group_id === null ? undefined : this.directory.group(instance.group_id);
     const disable = settings.applyActions.some((a) => a['@odata.type'] === '#microsoft.graph.disableAndDeleteUserApplyAction');
@@ -178,8 +222,6 @@ export class Lifecycle {
       dynamic: group === undefined || isDynamic(group),
       disableGuestsUntil: disable ? addDays(at, 30).toISOString() : null,
     }, by, at.toISOString());
-    this.reviews.updateInstance({ id: instance.id, status: instance.status, end_at: instance.end_at, applied: 1, data: instance.data });
-    this.invalidate();
   }
 }
 

@@ -16,11 +16,27 @@ export type ReviewerSpec =
   | { kind: 'managers' }
   | { kind: 'user'; userId: string };
 
-/** A query failed to parse: `field` names the property, `reason` says what is wrong, in Graph's tone. */
+/**
+ * A query failed to parse: `field` names the property, `reason` says what is wrong, in Graph's tone.
+ * `notSupported`: Graph accepts this kind of review, the local emulator does not emulate it (answered 400 NotSupported).
+ */
 export class QueryError extends Error {
-  constructor(readonly field: string, readonly reason: string) {
+  constructor(readonly field: string, readonly reason: string, readonly notSupported = false) {
     super(`${field}: ${reason}`);
   }
+}
+
+/** Scope queries of reviews Graph offers (reference 3.5) that the emulator does not emulate, by what they review. */
+const NOT_EMULATED: Array<[RegExp, string]> = [
+  [/accessPackageAssignments/i, 'access package assignments'],
+  [/^\/roleManagement\//i, 'directory role assignments'],
+  [/^\/servicePrincipals\//i, 'applications (service principals)'],
+  [/^\/teams\//i, "teams' shared channels"],
+];
+
+function notEmulated(query: string, field: string): QueryError | undefined {
+  const found = NOT_EMULATED.find(([pattern]) => pattern.test(query));
+  return found && new QueryError(field, `reviews of ${found[1]} ('${query}') are not supported by the local Graph emulator`, true);
 }
 
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -102,7 +118,8 @@ export function parseScope(scope: Record<string, unknown>, enumeration: Record<s
     if (!all) throw new QueryError('instanceEnumerationScope.query', `'${enumerationQuery}' is not a supported group enumeration`);
     return { kind: 'allGroups', teamsOnly: teamsOnly(all[1] ?? ''), guestsOnly: guestsOnly(relative[1], 'scope.query'), inactiveDays: inactive };
   }
-  throw new QueryError('scope.query', `'${query}' is not a supported scope query (groups' members, guests, or all Microsoft 365 groups)`);
+  throw notEmulated(query, 'scope.query') ??
+    new QueryError('scope.query', `'${query}' is not a supported scope query (groups' members, guests, or all Microsoft 365 groups)`);
 }
 
 /** `/groups?$filter=(groupTypes/any(c:c eq 'Unified'))` optionally `and resourceProvisioningOptions/Any(x:x eq 'Team')`. */
@@ -135,5 +152,5 @@ export function parseReviewer(reviewer: Record<string, unknown>, field: string, 
     if (reviewer.queryRoot !== 'decisions') throw new QueryError(`${field}.queryRoot`, "must be 'decisions' for the relative query ./manager");
     return { kind: 'managers' };
   }
-  throw new QueryError(`${field}.query`, `'${query}' is not a supported reviewer query`);
+  throw notEmulated(query, `${field}.query`) ?? new QueryError(`${field}.query`, `'${query}' is not a supported reviewer query`);
 }

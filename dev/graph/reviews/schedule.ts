@@ -12,6 +12,7 @@ export interface Schedule {
   endDate: Date | undefined;
   /** Number of occurrences; undefined = unlimited (until endDate). */
   count: number | undefined;
+  /** Days an instance lasts; 0 on a recurring review: until the next occurrence starts (see scheduleOf). */
   durationDays: number;
 }
 
@@ -23,13 +24,18 @@ export const addDays = (date: Date, days: number): Date => new Date(date.getTime
 
 const addMonthsClamped = (date: Date, months: number): Date => addDuration(date, { years: 0, months, days: 0, milliseconds: 0 });
 
+/** Where occurrence `k` of a recurring pattern falls, whether or not the series still runs then. */
+function patternDate(schedule: Schedule & { pattern: NonNullable<Schedule['pattern']> }, k: number): Date {
+  return schedule.pattern.type === 'weekly'
+    ? addDays(schedule.start, 7 * schedule.pattern.interval * k)
+    : addMonthsClamped(schedule.start, schedule.pattern.interval * k);
+}
+
 /** Start of occurrence `k` (0-based), or undefined when the series has ended before it. */
 export function occurrenceStart(schedule: Schedule, k: number): Date | undefined {
   if (schedule.pattern === null) return k === 0 ? schedule.start : undefined;
   if (schedule.count !== undefined && k >= schedule.count) return undefined;
-  const start = schedule.pattern.type === 'weekly'
-    ? addDays(schedule.start, 7 * schedule.pattern.interval * k)
-    : addMonthsClamped(schedule.start, schedule.pattern.interval * k);
+  const start = patternDate({ ...schedule, pattern: schedule.pattern }, k);
   if (schedule.endDate !== undefined && start.getTime() > schedule.endDate.getTime()) return undefined;
   return start;
 }
@@ -43,8 +49,15 @@ export function periodDays(schedule: Schedule): number {
   return Math.round((second.getTime() - schedule.start.getTime()) / DAY);
 }
 
-/** End of the instance that starts at `occurrence`. */
-export const instanceEnd = (schedule: Schedule, occurrence: Date): Date => addDays(occurrence, schedule.durationDays);
+/**
+ * End of the instance that starts at `occurrence` (occurrence number `k`). A recurring review with
+ * `instanceDurationInDays: 0` (Microsoft's Microsoft 365 group tutorial creates one) lasts its whole period: it
+ * ends when occurrence `k + 1` is due, the longest an instance may run.
+ */
+export function instanceEnd(schedule: Schedule, occurrence: Date, k = 0): Date {
+  if (schedule.durationDays > 0 || schedule.pattern === null) return addDays(occurrence, Math.max(schedule.durationDays, 1));
+  return patternDate({ ...schedule, pattern: schedule.pattern }, k + 1);
+}
 
 /** The schedule stored in a definition's (normalised) `settings`. */
 export function scheduleOf(settings: { instanceDurationInDays: number; recurrence: StoredRecurrence }): Schedule {
@@ -52,9 +65,11 @@ export function scheduleOf(settings: { instanceDurationInDays: number; recurrenc
   const endDate = range.endDate && range.endDate !== '9999-12-31' ? parseDate(range.endDate) : undefined;
   const start = parseDate(range.startDate);
   const rangeDays = endDate ? Math.round((endDate.getTime() - start.getTime()) / DAY) : 0;
-  // A one-time review ends on its range endDate when it has one (reference 3.7, trap 22), whatever the duration says.
+  // A one-time review ends on its range endDate when it has one (reference 3.7, trap 22; the security group tutorial
+  // sends instanceDurationInDays 0 with an end date), whatever the duration says. A recurring review with 0 keeps 0:
+  // its instances last until the next occurrence (instanceEnd).
   const durationDays = pattern === null && rangeDays > 0 ? rangeDays
-    : settings.instanceDurationInDays > 0 ? settings.instanceDurationInDays : Math.max(rangeDays, 1);
+    : settings.instanceDurationInDays > 0 ? settings.instanceDurationInDays : pattern === null ? 1 : 0;
   return {
     start,
     pattern: pattern ? { type: pattern.type, interval: pattern.interval } : null,

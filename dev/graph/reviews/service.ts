@@ -13,8 +13,8 @@ import { asText, checkUpdate, validateDefinition, type DirectoryLookup, type Val
 
 const DECISIONS = ['Approve', 'Deny', 'NotReviewed', 'DontKnow'];
 
-const notActive = (instance: InstanceRow, action: string): GraphError =>
-  badRequest(`Cannot ${action}: the access review instance is ${instance.status}, not InProgress.`, 'InvalidReviewState');
+const notActive = (instance: InstanceRow, action: string, expected = 'InProgress'): GraphError =>
+  badRequest(`Cannot ${action}: the access review instance is ${instance.status}, not ${expected}.`, 'InvalidReviewState');
 
 type Json = Record<string, unknown>;
 
@@ -59,11 +59,11 @@ export class ReviewService {
       ...next.body, createdBy: previous.createdBy, createdDateTime: previous.createdDateTime, lastModifiedDateTime: now.toISOString(),
     };
     const nextRun = occurrenceStart(scheduleOf(next.body.settings), definition.next_occurrence);
-    const ended = nextRun === undefined && definition.next_occurrence > 0 && this.reviews.countActiveInstances(definition.id) === 0;
     this.reviews.updateDefinition({
-      id: definition.id, display_name: next.body.displayName, status: ended ? 'Completed' : definition.status,
+      id: definition.id, display_name: next.body.displayName, status: definition.status,
       next_occurrence: definition.next_occurrence, next_run_at: nextRun?.toISOString() ?? null, data: JSON.stringify(stored),
     });
+    this.lifecycle.refreshDefinition(definition.id);
     this.lifecycle.invalidate();
   }
 
@@ -85,7 +85,7 @@ export class ReviewService {
   }
 
   applyDecisions(instance: InstanceRow, by: Actor, now: Date): void {
-    if (instance.status !== 'Completed') throw notActive(instance, 'apply decisions before the review is completed');
+    if (instance.status !== 'Completed') throw notActive(instance, 'apply decisions', 'Completed');
     this.db.transaction(() => this.lifecycle.apply(instance, by, now))();
   }
 

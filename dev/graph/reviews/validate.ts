@@ -56,6 +56,9 @@ const SETTINGS = ['mailNotificationsEnabled', 'reminderNotificationsEnabled', 'j
   'recommendationsEnabled', 'recommendationLookBackDuration', 'recommendationInsightSettings',
   'decisionHistoriesForReviewersEnabled', 'applyActions'];
 const SCOPE_TYPES = ['#microsoft.graph.accessReviewQueryScope', '#microsoft.graph.accessReviewInactiveUsersQueryScope'];
+/** Scope types of v1.0 (reference 2.8) for reviews of applications, roles, teams and catalogs: Graph's, not emulated. */
+const NOT_EMULATED_SCOPE_TYPES = ['#microsoft.graph.principalResourceMembershipsScope', '#microsoft.graph.accessReviewPrincipalScope',
+  '#microsoft.graph.accessReviewResourceScope', '#microsoft.graph.accessReviewAccessPackageAssignmentPolicyScope'];
 const APPLY_ACTIONS = ['#microsoft.graph.removeAccessApplyAction', '#microsoft.graph.disableAndDeleteUserApplyAction'];
 const DEFAULT_DECISIONS = ['Approve', 'Deny', 'Recommendation'];
 const DATE = /^(\d{4}-\d{2}-\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
@@ -108,6 +111,10 @@ function scopeObject(value: unknown, field: string): Json {
   if (value === undefined || value === null) throw missing(field);
   if (!isObject(value)) throw invalid(field, 'an access review scope object is expected');
   const type = value['@odata.type'];
+  if (type !== undefined && NOT_EMULATED_SCOPE_TYPES.includes(asText(type))) {
+    throw badRequest(`Invalid value for '${field}.@odata.type': '${asText(type)}' (reviews of applications, roles, teams and ` +
+      'access packages) is not supported by the local Graph emulator.', 'NotSupported');
+  }
   if (type !== undefined && !SCOPE_TYPES.includes(asText(type))) {
     throw invalid(`${field}.@odata.type`, `'${asText(type)}' is not supported by the local Graph emulator`);
   }
@@ -171,11 +178,12 @@ function recurrence(settings: Json, durationDays: number): StoredRecurrence {
       daysOfWeek: [],
       firstDayOfWeek: 'sunday', index: 'first',
     },
-    // Graph normalises "no end" to numbered/0/9999-12-31 when it echoes a definition.
+    // Echoed as sent, filled in: the create example (accessreviewset-post-definitions, example 1) sends noEnd and gets
+    // back noEnd with numberOfOccurrences 0, recurrenceTimeZone null and endDate null.
     range: rangeType === 'noend'
-      ? { type: 'numbered', numberOfOccurrences: 0, recurrenceTimeZone: null, startDate, endDate: '9999-12-31' }
+      ? { type: 'noEnd', numberOfOccurrences: 0, recurrenceTimeZone: null, startDate, endDate: null }
       : { type: rangeType === 'enddate' ? 'endDate' : 'numbered', numberOfOccurrences: rangeType === 'numbered' ? count : 0,
-        recurrenceTimeZone: null, startDate, endDate: rangeType === 'enddate' ? endDate ?? null : endDate ?? null },
+        recurrenceTimeZone: null, startDate, endDate: endDate ?? null },
   };
 }
 
@@ -247,7 +255,10 @@ export function validateDefinition(
       fallback: fallback.map((r, i) => parseReviewer(r, `fallbackReviewers[${i}]`, false)),
     };
   } catch (error) {
-    if (error instanceof QueryError) throw invalid(error.field, error.reason);
+    if (error instanceof QueryError) {
+      if (error.notSupported) throw badRequest(`Invalid value for '${error.field}': ${error.reason}.`, 'NotSupported');
+      throw invalid(error.field, error.reason);
+    }
     throw error;
   }
   checkDirectory(specs, directory, enumeration !== undefined);

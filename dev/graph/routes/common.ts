@@ -29,8 +29,8 @@ export function listResult<T>(request: GraphRequest, emulator: Emulator, page: P
   const items = page.items.map((row) => project(options.render(row), options.select, options.type, options.known));
   return {
     status: 200,
-    body: collection(context(emulator, options.context), { items, moreAfter: page.moreAfter }, request.url,
-      options.count === undefined ? {} : { '@odata.count': options.count }),
+    body: collection(context(emulator, options.context), { items, moreAfter: page.moreAfter, nextOffset: page.nextOffset, count: options.count ?? page.count },
+      request.url),
   };
 }
 

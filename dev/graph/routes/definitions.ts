@@ -1,19 +1,25 @@
 import { DEFINITION_PROPERTIES, definitionJson, INSTANCE_PROPERTIES, instanceJson } from '../reviewJson';
 import { route, type Route } from '../router';
-import { DEFINITION_FILTERS, INSTANCE_FILTERS } from '../store/reviewStore';
 import { actorOf, readableDefinition, requireListAccess, requireReviewWrite, requireSignedIn, writableDefinition } from './access';
-import { context, entityResult, listOptions, listResult, noContent } from './common';
+import { context, entityResult, listResult, noContent } from './common';
+import { DEFINITION_RULES, INSTANCE_RULES, reviewListQuery } from './reviewQuery';
 
 const P = '/identityGovernance/accessReviews/definitions';
 const BY_REVIEWER = "filterByCurrentUser(on='reviewer')";
 const DEFINITION = { type: 'microsoft.graph.accessReviewScheduleDefinition', known: DEFINITION_PROPERTIES };
 const INSTANCE = { type: 'microsoft.graph.accessReviewInstance', known: INSTANCE_PROPERTIES };
 
-/** Definitions: list, create, get, PUT (full object, 204), delete; instances of a definition; the reviewer views. */
+/** Items of a function's result carry their type (accessreviewscheduledefinition-filterbycurrentuser, accessreviewinstance-filterbycurrentuser). */
+const typed = (type: string, json: Record<string, unknown>): Record<string, unknown> => ({ '@odata.type': `#${type}`, ...json });
+
+/**
+ * Definitions: list, create, get, PUT (full object, 204), delete; instances of a definition; the reviewer views.
+ * Envelopes as Microsoft's examples write them: `@odata.context` with the key segments, `@odata.count` on every list.
+ */
 export const definitionRoutes: Route[] = [
   route('GET', P, (request, emulator) => {
     requireListAccess(request);
-    const options = listOptions(request, DEFINITION_FILTERS, DEFINITION.type);
+    const options = reviewListQuery(request.query, DEFINITION_RULES);
     const page = emulator.reviews.definitions(options.where, options);
     return listResult(request, emulator, page, { context: 'identityGovernance/accessReviews/definitions', render: definitionJson, select: options.select, ...DEFINITION });
   }),
@@ -28,9 +34,11 @@ export const definitionRoutes: Route[] = [
   }),
   route('GET', `${P}/${BY_REVIEWER}`, (request, emulator) => {
     const userId = requireSignedIn(request, 'filterByCurrentUser');
-    const options = listOptions(request, DEFINITION_FILTERS, DEFINITION.type);
+    const options = reviewListQuery(request.query, DEFINITION_RULES);
     const page = emulator.reviews.definitionsReviewedBy(userId, options.where, options);
-    return listResult(request, emulator, page, { context: 'Collection(microsoft.graph.accessReviewScheduleDefinition)', render: definitionJson, select: options.select, ...DEFINITION });
+    return listResult(request, emulator, page, {
+      context: 'Collection(accessReviewScheduleDefinition)', render: (row) => typed(DEFINITION.type, definitionJson(row)), select: options.select, ...DEFINITION,
+    });
   }),
   route('GET', `${P}/{definitionId}`, (request, emulator) => {
     const definition = readableDefinition(request, emulator);
@@ -47,15 +55,17 @@ export const definitionRoutes: Route[] = [
   route('GET', `${P}/{definitionId}/instances`, (request, emulator) => {
     const definition = readableDefinition(request, emulator);
     requireListAccess(request, definition);
-    const options = listOptions(request, INSTANCE_FILTERS, INSTANCE.type);
+    const options = reviewListQuery(request.query, INSTANCE_RULES);
     const page = emulator.reviews.instances(definition.id, options.where, options);
     return listResult(request, emulator, page, { context: `identityGovernance/accessReviews/definitions('${definition.id}')/instances`, render: instanceJson, select: options.select, ...INSTANCE });
   }),
   route('GET', `${P}/{definitionId}/instances/${BY_REVIEWER}`, (request, emulator) => {
     const userId = requireSignedIn(request, 'filterByCurrentUser');
     const definition = readableDefinition(request, emulator);
-    const options = listOptions(request, INSTANCE_FILTERS, INSTANCE.type);
+    const options = reviewListQuery(request.query, INSTANCE_RULES);
     const page = emulator.reviews.instancesReviewedBy(definition.id, userId, options.where, options);
-    return listResult(request, emulator, page, { context: 'Collection(microsoft.graph.accessReviewInstance)', render: instanceJson, select: options.select, ...INSTANCE });
+    return listResult(request, emulator, page, {
+      context: 'Collection(accessReviewInstance)', render: (row) => typed(INSTANCE.type, instanceJson(row)), select: options.select, ...INSTANCE,
+    });
   }),
 ];

@@ -36,7 +36,7 @@ CREATE INDEX IF NOT EXISTS definitions_next ON definitions(next_run_at);
 CREATE TABLE IF NOT EXISTS instances (
   seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, definition_id TEXT NOT NULL, status TEXT NOT NULL,
   start_at TEXT NOT NULL, end_at TEXT NOT NULL, group_id TEXT, applied INTEGER NOT NULL DEFAULT 0,
-  data TEXT NOT NULL);
+  data TEXT NOT NULL, settle_at TEXT);
 CREATE INDEX IF NOT EXISTS instances_definition ON instances(definition_id, seq);
 CREATE INDEX IF NOT EXISTS instances_active ON instances(status, end_at);
 CREATE TABLE IF NOT EXISTS instance_reviewers (
@@ -69,7 +69,15 @@ export function openDatabase(file: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
+  migrate(db);
   return db;
+}
+
+/** Columns added after a release: a data directory made by an older version gets them (state persists in `.local/`). */
+function migrate(db: Db): void {
+  const columns = (db.prepare('PRAGMA table_info(instances)').all() as Array<{ name: string }>).map((c) => c.name);
+  if (!columns.includes('settle_at')) db.exec('ALTER TABLE instances ADD COLUMN settle_at TEXT');
+  db.exec('CREATE INDEX IF NOT EXISTS instances_settle ON instances(settle_at) WHERE settle_at IS NOT NULL');
 }
 
 /** Empties every table (the seeded tenant is written again by the caller). */

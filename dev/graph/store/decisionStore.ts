@@ -1,4 +1,4 @@
-import type { FilterField, SqlFragment } from '../filter';
+import type { SqlFragment } from '../filter';
 import type { Page } from '../odata';
 import { SQL_GUID, type Db } from './db';
 import type { UserRow } from './directoryStore';
@@ -26,6 +26,8 @@ export interface DecisionRow {
   applied_by_upn: string | null;
   applied_at: string | null;
   apply_result: string;
+  /** The principal's last sign-in now (read from the directory; null when never, or when the user is gone). */
+  principal_last_sign_in: string | null;
 }
 
 /** Who made a decision or applied it: a user, or the service itself ("AAD Access Reviews", zero id). */
@@ -35,16 +37,10 @@ export interface Actor {
   userPrincipalName: string;
 }
 
-export const DECISION_FILTERS: Record<string, FilterField> = {
-  id: { sql: 'd.id', ops: ['eq'] },
-  decision: { sql: 'd.decision', ops: ['eq', 'ne'] },
-  recommendation: { sql: 'd.recommendation', ops: ['eq', 'ne'] },
-  applyResult: { sql: 'd.apply_result', ops: ['eq', 'ne'] },
-};
-
 const COLUMNS = 'd.id, d.instance_id, d.definition_id, d.principal_id, d.principal_name, d.principal_upn, d.principal_type, ' +
   'd.resource_id, d.resource_name, d.decision, d.justification, d.recommendation, d.reviewed_by_id, d.reviewed_by_name, ' +
-  'd.reviewed_by_upn, d.reviewed_at, d.applied_by_id, d.applied_by_name, d.applied_by_upn, d.applied_at, d.apply_result';
+  'd.reviewed_by_upn, d.reviewed_at, d.applied_by_id, d.applied_by_name, d.applied_by_upn, d.applied_at, d.apply_result, ' +
+  '(SELECT u.last_sign_in FROM users u WHERE u.id = d.principal_id) AS principal_last_sign_in';
 
 const onlyReviewedBy = (userId: string | undefined): SqlFragment => userId === undefined ? TRUE_SQL
   : { sql: 'EXISTS (SELECT 1 FROM item_reviewers x WHERE x.user_id = ? AND x.decision_seq = d.seq)', params: [userId] };

@@ -23,7 +23,14 @@ export function prepared(db: Db, sql: string): Statement {
 export interface Paging {
   top: number;
   skip: number;
+  /** Keyset position (rows in `seq` order): the last `seq` of the previous page. */
   after: number | undefined;
+  /** `$orderby` as SQL: rows in that order, paged by offset instead of keyset. */
+  orderBy?: string;
+  /** Offset position of an ordered list (from the previous page's `$skiptoken`). */
+  offset?: number;
+  /** Also count every matching row (`@odata.count`). */
+  withCount?: boolean;
 }
 
 export const ALL: Paging = { top: Number.MAX_SAFE_INTEGER, skip: 0, after: undefined };
@@ -34,13 +41,24 @@ export const TRUE_SQL: SqlFragment = { sql: '1', params: [] };
  * (`seq > after`), so the cost of a page does not grow with its position; `$skip` is an offset on top.
  */
 export function pageRows<T>(db: Db, query: { columns: string; from: string; where: SqlFragment; seq: string }, paging: Paging): Page<T & { seq: number }> {
+  const limit = Math.min(paging.top, Number.MAX_SAFE_INTEGER - 1) + 1;
+  const count = paging.withCount === true ? countRows(db, query.from, query.where) : undefined;
+  if (paging.orderBy !== undefined || paging.offset !== undefined) {
+    // An ordered list cannot page by seq: its $skiptoken carries the offset of the next row.
+    const start = (paging.offset ?? 0) + paging.skip;
+    const sql = `SELECT ${query.columns}, ${query.seq} AS seq FROM ${query.from} WHERE ${query.where.sql}
+      ORDER BY ${paging.orderBy ?? query.seq}, ${query.seq} LIMIT ? OFFSET ?`;
+    const rows = prepared(db, sql).all(...query.where.params, limit, start) as Array<T & { seq: number }>;
+    const more = rows.length > paging.top;
+    const items = more ? rows.slice(0, paging.top) : rows;
+    return { items, moreAfter: undefined, nextOffset: more ? start + items.length : undefined, count };
+  }
   const sql = `SELECT ${query.columns}, ${query.seq} AS seq FROM ${query.from} WHERE ${query.where.sql} AND ${query.seq} > ?
     ORDER BY ${query.seq} LIMIT ? OFFSET ?`;
-  const limit = Math.min(paging.top, Number.MAX_SAFE_INTEGER - 1) + 1;
   const rows = prepared(db, sql).all(...query.where.params, paging.after ?? -1, limit, paging.skip) as Array<T & { seq: number }>;
   const more = rows.length > paging.top;
   const items = more ? rows.slice(0, paging.top) : rows;
-  return { items, moreAfter: more ? items[items.length - 1]?.seq : undefined };
+  return { items, moreAfter: more ? items[items.length - 1]?.seq : undefined, count };
 }
 
 /** `SELECT count(*) FROM <from> WHERE <where>`. */

@@ -1,5 +1,4 @@
 import type { SqlFragment } from '../filter';
-import type { FilterField } from '../filter';
 import type { Page } from '../odata';
 import type { Db } from './db';
 import { and, pageRows, prepared, type Paging } from './paging';
@@ -24,25 +23,15 @@ export interface InstanceRow {
   group_id: string | null;
   applied: number;
   data: string;
+  /** When a transitional status (Initializing, Completing, Applying…) moves on; null when the status holds. */
+  settle_at: string | null;
 }
 
 const DEFINITION_COLUMNS = 'd.id, d.display_name, d.status, d.created_by, d.scope_query, d.next_occurrence, d.next_run_at, d.data';
-const INSTANCE_COLUMNS = 'i.id, i.definition_id, i.status, i.start_at, i.end_at, i.group_id, i.applied, i.data';
-
-export const DEFINITION_FILTERS: Record<string, FilterField> = {
-  id: { sql: 'd.id', ops: ['eq', 'in'] },
-  displayName: { sql: 'd.display_name', ops: ['eq', 'startswith', 'contains'] },
-  status: { sql: 'd.status', ops: ['eq', 'ne'] },
-  'scope/microsoft.graph.accessReviewQueryScope/query': { sql: 'd.scope_query', ops: ['contains'] },
-  'scope/query': { sql: 'd.scope_query', ops: ['contains'] },
-};
-
-export const INSTANCE_FILTERS: Record<string, FilterField> = {
-  id: { sql: 'i.id', ops: ['eq'] },
-  status: { sql: 'i.status', ops: ['eq', 'ne'] },
-  'scope/microsoft.graph.accessReviewQueryScope/query': { sql: "json_extract(i.data, '$.scope.query')", ops: ['contains'] },
-  'scope/query': { sql: "json_extract(i.data, '$.scope.query')", ops: ['contains'] },
-};
+const INSTANCE_COLUMNS = 'i.id, i.definition_id, i.status, i.start_at, i.end_at, i.group_id, i.applied, i.data, i.settle_at';
+/** Instance statuses from which the instance's end (time or stop) completes it. */
+export const RUNNING_STATUSES = ['Initializing', 'Starting', 'InProgress'];
+const RUNNING_SQL = RUNNING_STATUSES.map((s) => `'${s}'`).join(', ');
 
 const REVIEWED_BY = `EXISTS (SELECT 1 FROM instance_reviewers ir JOIN instances ri ON ri.id = ir.instance_id
   WHERE ri.definition_id = d.id AND ir.user_id = ?)`;
@@ -97,12 +86,13 @@ export class ReviewStore {
   }
 
   insertInstance(row: InstanceRow): void {
-    prepared(this.db, `INSERT INTO instances (id, definition_id, status, start_at, end_at, group_id, applied, data)
-      VALUES (@id, @definition_id, @status, @start_at, @end_at, @group_id, @applied, @data)`).run(row);
+    prepared(this.db, `INSERT INTO instances (id, definition_id, status, start_at, end_at, group_id, applied, data, settle_at)
+      VALUES (@id, @definition_id, @status, @start_at, @end_at, @group_id, @applied, @data, @settle_at)`).run(row);
   }
 
-  updateInstance(row: Pick<InstanceRow, 'id' | 'status' | 'end_at' | 'applied' | 'data'>): void {
-    prepared(this.db, 'UPDATE instances SET status = @status, end_at = @end_at, applied = @applied, data = @data WHERE id = @id').run(row);
+  updateInstance(row: Pick<InstanceRow, 'id' | 'status' | 'end_at' | 'applied' | 'data' | 'settle_at'>): void {
+    prepared(this.db, `UPDATE instances SET status = @status, end_at = @end_at, applied = @applied, data = @data, settle_at = @settle_at
+      WHERE id = @id`).run(row);
   }
 
   instance(definitionId: string, instanceId: string): InstanceRow | undefined {
@@ -123,22 +113,30 @@ export class ReviewStore {
     }, where), paging);
   }
 
-  /** The in-progress instance that ends first, if it has ended at `nowIso`. */
+  /** The running instance that ends first, if it has ended at `nowIso`. */
   dueInstance(nowIso: string): InstanceRow | undefined {
-    return prepared(this.db, `SELECT ${INSTANCE_COLUMNS} FROM instances i WHERE i.status = 'InProgress' AND i.end_at <= ?
+    return prepared(this.db, `SELECT ${INSTANCE_COLUMNS} FROM instances i WHERE i.status IN (${RUNNING_SQL}) AND i.end_at <= ?
       ORDER BY i.end_at, i.seq LIMIT 1`).get(nowIso) as InstanceRow | undefined;
   }
 
-  countActiveInstances(definitionId: string): number {
-    return (prepared(this.db, "SELECT count(*) AS n FROM instances WHERE definition_id = ? AND status = 'InProgress'")
-      .get(definitionId) as { n: number }).n;
+  /** The instance whose transitional status moves on first, if that is due at `nowIso`. */
+  dueSettlement(nowIso: string): InstanceRow | undefined {
+    return prepared(this.db, `SELECT ${INSTANCE_COLUMNS} FROM instances i WHERE i.settle_at IS NOT NULL AND i.settle_at <= ?
+      ORDER BY i.settle_at, i.seq LIMIT 1`).get(nowIso) as InstanceRow | undefined;
   }
 
-  /** Earliest time the lifecycle has something to do (an occurrence to start or an instance to end). */
+  /** The distinct statuses of a definition's instances. */
+  instanceStatuses(definitionId: string): string[] {
+    return (prepared(this.db, 'SELECT DISTINCT status FROM instances WHERE definition_id = ?').all(definitionId) as Array<{ status: string }>)
+      .map((row) => row.status);
+  }
+
+  /** Earliest time the lifecycle has something to do (an occurrence to start, an instance to end, a status to move on). */
   nextEvent(): string | undefined {
     const row = prepared(this.db, `SELECT min(t) AS t FROM (
       SELECT min(next_run_at) AS t FROM definitions WHERE next_run_at IS NOT NULL
-      UNION ALL SELECT min(end_at) FROM instances WHERE status = 'InProgress')`).get() as { t: string | null };
+      UNION ALL SELECT min(end_at) FROM instances WHERE status IN (${RUNNING_SQL})
+      UNION ALL SELECT min(settle_at) FROM instances WHERE settle_at IS NOT NULL)`).get() as { t: string | null };
     return row.t ?? undefined;
   }
 }

@@ -25,10 +25,10 @@ const create = () => createOnce(tenant.forUser(IDS.adele).reviews, body, IDS.ade
 const failure = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
 const tagged = (): ReviewDefinition[] => tenant.definitions.filter((d) => d.descriptionForAdmins === body.descriptionForAdmins);
 
-/** A review of the same name already in the tenant. */
+/** A review of the same name and scope already in the tenant. */
 function existing(id: string, extra: Partial<ReviewDefinition>): ReviewDefinition {
   return { id, displayName: body.displayName, status: 'NotStarted', createdBy: { id: IDS.adele }, createdDateTime: new Date(NOW).toISOString(),
-    descriptionForAdmins: body.descriptionForAdmins, ...extra };
+    descriptionForAdmins: body.descriptionForAdmins, scope: body.scope, ...extra };
 }
 
 beforeEach(() => {
@@ -57,7 +57,18 @@ test('a lost answer is found by its tag among same-named reviews, and nothing is
   expect(made).toHaveLength(1);
   expect(outcome).toEqual({ definition: made[0], recovered: true });
   expect(tenant.methods()).toEqual(['createDefinition', 'findDefinitionsByName']);
+  // The look-up is narrowed by the review's scope (Graph's documented contains filter), never by a name filter.
+  expect(tenant.calls[1]?.args).toEqual([body.displayName, body.scope]);
   expect(pauses).toEqual([]);
+});
+
+test('a review of the same name, tag and requester but another scope is not taken for ours', async () => {
+  const otherScope = { ...body.scope, query: `/groups/${IDS.finance}/transitiveMembers/microsoft.graph.user` };
+  tenant.definitions.push(existing('other-scope', { scope: otherScope }));
+  tenant.failNext('createDefinition');
+  const outcome = await create();
+  expect(outcome.recovered).toBe(false);
+  expect(tenant.methods()).toEqual(['createDefinition', 'findDefinitionsByName', 'createDefinition']);
 });
 
 test('a create that did not happen is looked for, then posted again after a pause', async () => {

@@ -3,6 +3,7 @@ import { createDefinition, findDefinitionsByName, listDefinitions } from '../../
 import {
   countGroupUsers, findUsersByEmail, getGroup, getGroupNames, getMe, searchGroups,
 } from '../../../bot/graph/directory';
+import { decisionSchema, definitionSchema, instanceSchema, parseAnswer } from '../../../bot/graph/answers';
 import { AppError, isAppError } from '../../../bot/errors';
 import { completeSettings } from '../../../reviews/defaults';
 import { describeRecurrence, describeScope } from '../../../reviews/describe';
@@ -76,6 +77,26 @@ describe('definitions', () => {
     await expectUnreadable(listDefinitions(answering(answer), 'all'), 'list the access reviews');
   });
 
+  // accessreviewscheduledefinition-get and the security group tutorial (step 3) as Graph writes them: createdBy with
+  // "type": null, service-rewritten queries (/v1.0 prefix, ?$count=true), queryRoot null, a null createdDateTime.
+  test('the members real Graph writes go through and are read: type null, /v1.0 and ?$count=true queries, null interval', async () => {
+    const asGraphWritesIt = {
+      ...definition, status: 'Applying', createdDateTime: null, lastModifiedDateTime: '0001-01-01T00:00:00Z',
+      createdBy: { id: 'u-1', displayName: 'MOD Administrator', type: null, userPrincipalName: 'admin@contoso.com' },
+      scope: { '@odata.type': '#microsoft.graph.accessReviewQueryScope', queryType: 'MicrosoftGraph', queryRoot: null,
+        query: `/v1.0/groups/${GROUP_ID}/transitiveMembers/microsoft.graph.user/?$count=true&$filter=(userType eq 'Guest')` },
+      instanceEnumerationScope: { '@odata.type': '#microsoft.graph.accessReviewQueryScope', query: `/v1.0/groups/${GROUP_ID}`, queryType: 'MicrosoftGraph', queryRoot: null },
+      reviewers: [{ query: '/v1.0/users/5555556e-fce3-4e2d-b28e-4ac0c7d2fa10', queryType: 'MicrosoftGraph', queryRoot: null }],
+      settings: { recurrence: { pattern: { type: 'absoluteMonthly', interval: null }, range: { type: 'noEnd', startDate: '2025-06-01', endDate: null } } },
+    };
+    const [parsed] = (await listDefinitions(answering({ '@odata.context': 'x', '@odata.count': 1, value: [asGraphWritesIt] }), 'completed', 11)).definitions;
+    expect(parsed).toMatchObject({ id: 'def-1', status: 'Applying', createdBy: { type: null } });
+    expect(describeScope(parsed ?? { id: '' }, new Map([[GROUP_ID, 'Sales']]))).toBe('Guests of Sales');
+    expect(describeRecurrence(parsed?.settings?.recurrence)).toBe('Monthly');
+    const allGroups = parseAnswer(definitionSchema, { id: 'def-2', scope: { query: "./members/microsoft.graph.user/?$count=true&$filter=(userType eq 'Guest')" } }, 'read');
+    expect(describeScope(allGroups, new Map())).toBe('Guests in all Microsoft 365 groups');
+  });
+
   test('look-up by name: a malformed page is GraphUnavailable (safeCreate then posts nothing again)', async () => {
     await expectUnreadable(findDefinitionsByName(answering({ value: [{ displayName: 'x' }] }), 'x'), 'check whether the access review was created');
   });
@@ -129,5 +150,48 @@ describe('directory', () => {
       expect(isAppError(error, 'GraphUnavailable')).toBe(true);
       expect((error as AppError).userMessage).toBe('Microsoft Graph gave no count of guests of the group.');
     }
+  });
+});
+
+// Instances and decision items as Microsoft's examples show them (accessreviewinstance-filterbycurrentuser; the security
+// group tutorial step 5; the privileged roles tutorial for a group principal).
+describe('instances and decision items', () => {
+  const user = {
+    id: '4db68765-472d-4aa2-847a-433ea94bcfaf', accessReviewId: '2d56c364-0695-4ec6-8b92-4c1db7c80f1b', reviewedDateTime: null,
+    decision: 'NotReviewed', justification: '', appliedDateTime: null, applyResult: 'New', recommendation: 'Approve',
+    principalLink: 'https://graph.microsoft.com/v1.0/users/bf59c5ba-5304-4c9b-9192-e5a4cb8444e7',
+    resourceLink: 'https://graph.microsoft.com/v1.0/groups/eb75ccd2-59ef-48b7-8f76-cc3f33f899f4',
+    reviewedBy: { id: '00000000-0000-0000-0000-000000000000', displayName: '', type: null, userPrincipalName: '' },
+    appliedBy: { id: '00000000-0000-0000-0000-000000000000', displayName: '', type: null, userPrincipalName: '' },
+    resource: { id: 'eb75ccd2-59ef-48b7-8f76-cc3f33f899f4', displayName: 'Building security group', type: 'group' },
+    principal: { '@odata.type': '#microsoft.graph.userIdentity', id: 'bf59c5ba-5304-4c9b-9192-e5a4cb8444e7', displayName: 'MOD Administrator',
+      type: 'user', userPrincipalName: 'admin@contoso.com', lastUserSignInDateTime: '2/11/2022 5:31:37 PM +00:00' },
+  };
+  const group = {
+    ...user, id: '62fd1c5b-04b8-4703-9fd7-dce6232c3775', recommendation: 'NoInfoAvailable', resourceLink: null, resource: null,
+    principalLink: 'https://graph.microsoft.com/v1.0/groups/b5260fca-6d64-4d5a-92df-0c482d40bc4d',
+    principal: { id: 'b5260fca-6d64-4d5a-92df-0c482d40bc4d', displayName: 'IT Helpdesk (User)', type: 'group' },
+  };
+
+  test('a user item (locale sign-in text), a never-signed-in user ("") and a group item (no @odata.type, null resource) are read', () => {
+    const never = { ...user, principal: { ...user.principal, lastUserSignInDateTime: '' } };
+    for (const item of [user, never, group]) expect(parseAnswer(decisionSchema, item, 'read the decisions')).toEqual(item);
+    expect(parseAnswer(decisionSchema, group, 'read the decisions').principal).toEqual({ id: group.principal.id, displayName: 'IT Helpdesk (User)', type: 'group' });
+  });
+
+  test('an item without an id, or with a principal that is not an object, is GraphUnavailable', () => {
+    expect(() => parseAnswer(decisionSchema, { ...user, id: undefined }, 'read the decisions')).toThrow(AppError);
+    expect(() => parseAnswer(decisionSchema, { ...user, principal: 'Adele' }, 'read the decisions')).toThrow(AppError);
+  });
+
+  test('an instance "Applied" with a /v1.0 scope and ?$count=true is read as it came', () => {
+    const instance = {
+      '@odata.type': '#microsoft.graph.accessReviewInstance', id: '7ca879f0-77ea-4386-b110-776dec898935',
+      startDateTime: '2021-04-20T00:45:51.627Z', endDateTime: '2021-04-23T00:45:51.627Z', status: 'Applied',
+      scope: { '@odata.type': '#microsoft.graph.accessReviewQueryScope', queryType: 'MicrosoftGraph', queryRoot: null,
+        query: "/v1.0/groups/6b7b9930-38a0-4f93-a107-3bc9904c83d7/members/microsoft.graph.user/?$count=true&$filter=(userType eq 'Guest')" },
+    };
+    expect(parseAnswer(instanceSchema, instance, 'read the review')).toEqual(instance);
+    expect(() => parseAnswer(instanceSchema, { ...instance, status: 7 }, 'read the review')).toThrow(AppError);
   });
 });

@@ -75,8 +75,9 @@ async function created(definition: DefinitionInput, token = tokens.adele): Promi
   expect(response.status).toBe(201);
   return response.body as Record<string, unknown>;
 }
+/** The id of the definition named `displayName` (no `displayName eq` filter: the docs do not list one). */
 const idOf = async (displayName: string): Promise<string> =>
-  String((await listAll(tokens.adele, `?$filter=${encodeURIComponent(`displayName eq '${displayName}'`)}`))[0]?.id);
+  String((await listAll(tokens.adele)).find((d) => d.displayName === displayName)?.id);
 
 /** Graph's error envelope, with a message that names `field`. */
 function expectGraphError(response: GraphResponse, status: number, field?: string): void {
@@ -211,9 +212,10 @@ describe('scope, reviewer and recurrence recipes (reference section 3)', () => {
     expect(((await created(body())).settings as Settings).recurrence?.pattern).toBeNull();
   });
 
-  test('noEnd is echoed as numbered, 0 occurrences, ending 9999-12-31', async () => {
+  // accessreviewset-post-definitions, example 1: noEnd comes back noEnd, 0 occurrences, endDate null.
+  test('noEnd is echoed as noEnd with 0 occurrences and no end date (create example 1)', async () => {
     const echoed = await created(body({}, { recurrence: recurring('absoluteMonthly', 1) }));
-    expect((echoed.settings as Settings).recurrence?.range).toMatchObject({ type: 'numbered', numberOfOccurrences: 0, startDate: start(), endDate: '9999-12-31' });
+    expect((echoed.settings as Settings).recurrence?.range).toEqual({ type: 'noEnd', numberOfOccurrences: 0, recurrenceTimeZone: null, startDate: start(), endDate: null });
   });
 
   test('endDate and numbered ranges are echoed', async () => {
@@ -308,6 +310,12 @@ describe('who may do what (reference 1.6, contract auth)', () => {
     const reviewing = await get(tokens.megan, mine);
     expect(reviewing.status).toBe(200);
     expect(reviewing.body.value.map((d: { id: string }) => d.id)).toContain(sales);
+  });
+
+  // accessreviewscheduledefinition-get: reading needs the creator, a reading role, or being a reviewer of it.
+  test('Megan (no role) is no reviewer of Finance Apps: GET of that definition by id is 403', async () => {
+    expectGraphError(await get(tokens.megan, `${REVIEWS}/${finance}`), 403);
+    expectGraphError(await get(tokens.megan, `${REVIEWS}/${finance}/instances`), 403);
   });
 
   test('Diego sees the Finance Apps review among those he reviews', async () => {

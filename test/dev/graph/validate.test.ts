@@ -54,8 +54,9 @@ const REVIEWERS: ReviewerCase[] = [
 
 const patterned = (type: string, interval: number, dayOfMonth: number, daysOfWeek: unknown): StoredRecurrence['pattern'] =>
   ({ type, interval, month: 0, dayOfMonth, daysOfWeek, firstDayOfWeek: 'sunday', index: 'first' } as StoredRecurrence['pattern']);
+/** noEnd is echoed as sent, filled in (accessreviewset-post-definitions, example 1 response). */
 const noEnd = (startDate: string): StoredRecurrence['range'] =>
-  ({ type: 'numbered', numberOfOccurrences: 0, recurrenceTimeZone: null, startDate, endDate: '9999-12-31' });
+  ({ type: 'noEnd', numberOfOccurrences: 0, recurrenceTimeZone: null, startDate, endDate: null });
 
 interface RecurrenceCase { name: string; duration: number; recurrence: Json; stored: StoredRecurrence }
 const RECURRENCES: RecurrenceCase[] = [
