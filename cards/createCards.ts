@@ -10,9 +10,11 @@ import type {
   CreatedCardData,
   CreateFailedCardData,
   SettingsFormCardData,
+  WizardAnsweredCardData,
   WizardChoiceCardData,
 } from './types';
 import { REVIEW_CANCEL, REVIEW_CHANGE, REVIEW_CREATE } from './verbs';
+import wizardAnsweredTemplate from './wizardAnswered.json';
 import wizardChoiceTemplate from './wizardChoice.json';
 
 /** Buttons a wizard choice card may carry; the group search offers 8, plus Back and Cancel. */
@@ -49,6 +51,11 @@ export function renderWizardChoiceCard(data: WizardChoiceCardData): AdaptiveCard
   });
 }
 
+/** A wizard question no longer asked: its title and what became of it (the answer, "Went back"…), with no buttons. */
+export function renderWizardAnsweredCard(data: WizardAnsweredCardData): AdaptiveCardJson {
+  return expandTemplate('wizardAnswered', wizardAnsweredTemplate, { title: clip(data.title, 256), answer: clip(data.answer, 300) });
+}
+
 /** Input.Toggle values are the strings of valueOn/valueOff. */
 const toggle = (on: boolean): 'true' | 'false' => (on ? 'true' : 'false');
 
@@ -56,6 +63,7 @@ const toggle = (on: boolean): 'true' | 'false' => (on ? 'true' : 'false');
 export function renderSettingsFormCard(data: SettingsFormCardData): AdaptiveCardJson {
   const { options } = data;
   return expandTemplate('settingsForm', settingsFormTemplate, {
+    title: clip(data.title ?? 'Settings', 256),
     stepId: whole('settingsForm', 'stepId', data.stepId),
     name: clip(data.name, MAX_NAME),
     descriptionForReviewers: clip(data.descriptionForReviewers, MAX_NAME),
@@ -111,13 +119,29 @@ function isSendableLink(link: string): boolean {
   }
 }
 
-/** The created review: name, status, first run, id, and a link to it in the Entra admin center. */
+/** Settings rows the created card shows, and how long each side may be (so any review fits in 28 KB). */
+const CREATED_SETTINGS = { lines: 20, label: 64, value: 160 } as const;
+/** A command phrase shown in bold markdown: lower-case words only, so nothing else can be formatted. */
+const COMMAND_PHRASE = /^[a-z]+(?: [a-z]+)*$/;
+
+/**
+ * The created review: name, status, first run, id, optionally the settings it was created with, the command that
+ * follows it, and a link to it in the Entra admin center.
+ */
 export function renderCreatedCard(data: CreatedCardData): AdaptiveCardJson {
+  const follow = data.followUp;
+  if (follow !== undefined && !COMMAND_PHRASE.test(follow.command)) throw new Error(`Card "created": "${follow.command}" is not a command phrase`);
   return expandTemplate('created', createdTemplate, {
+    alreadyCreated: data.alreadyCreated === true,
+    notice: optional(data.notice, 500),
     name: clip(data.name, MAX_NAME),
     id: clip(data.id, 128),
-    status: clip(data.status, 64),
+    status: clip(data.status, 128),
     firstRun: clip(data.firstRun, 128),
+    settings: (data.settings ?? []).slice(0, CREATED_SETTINGS.lines)
+      .map(({ label, value }) => ({ label: clip(label, CREATED_SETTINGS.label), value: clip(value, CREATED_SETTINGS.value) })),
+    followCommand: follow?.command ?? '',
+    followHere: follow?.where === 'here',
     link: isSendableLink(data.link) ? data.link : '',
   });
 }

@@ -22,6 +22,7 @@ export {
   renderCreatedCard,
   renderCreateFailedCard,
   renderSettingsFormCard,
+  renderWizardAnsweredCard,
   renderWizardChoiceCard,
 } from './createCards';
 

@@ -70,6 +70,13 @@ export interface ReviewsListCardData {
   readonly hints?: { readonly listed?: string; readonly empty?: string };
 }
 
+/** Data for wizardAnswered.json: a wizard card once answered (Teams updates the message in place). */
+export interface WizardAnsweredCardData {
+  readonly title: string;
+  /** What became of the question, e.g. "✓ Finance Apps", "Went back." */
+  readonly answer: string;
+}
+
 /** One button of a wizard choice card: its text and the `choice` it sends back. */
 export interface WizardChoice {
   readonly title: string;
@@ -100,6 +107,8 @@ export interface WizardChoiceCardData {
  * absent unless isGuestScope, `autoApply` absent when isDynamicGroup. Back and Cancel submit no inputs.
  */
 export interface SettingsFormCardData {
+  /** The card's title, e.g. "New access review · 5 of 5: settings" (default "Settings"). */
+  readonly title?: string;
   readonly stepId: string;
   /** Initial values of the form. */
   readonly options: Readonly<ReviewOptions>;
@@ -142,13 +151,32 @@ export interface ConfirmationCardData {
   readonly problems: readonly string[];
 }
 
+/** Where the command that follows a created review works: in this conversation, or only in personal chat with the bot. */
+export interface FollowUpCommand {
+  /** A command phrase of the bot's catalogue, e.g. `reviews` (lower-case words only: it is shown in bold). */
+  readonly command: string;
+  readonly where: 'here' | 'personalChat';
+}
+
 /** Data for created.json (wizard step 7): the review Graph created. */
 export interface CreatedCardData {
+  /**
+   * A press on a confirmation card older than the one the review was created from: the heading says "This review was
+   * already created" instead of "Access review created".
+   */
+  readonly alreadyCreated?: boolean;
+  /** A line under the heading, e.g. that the settings below are not the ones the pressed card showed. */
+  readonly notice?: string;
   readonly name: string;
   readonly id: string;
+  /** In words: "Starts within minutes", "Scheduled: starts on …", "In progress". */
   readonly status: string;
   /** When the first run starts, as display text. */
   readonly firstRun: string;
+  /** The settings the review was created with, in plain words (up to 20 shown). */
+  readonly settings?: readonly SettingLine[];
+  /** The command that shows the review and its status; absent: no such line (never a command this version lacks). */
+  readonly followUp?: FollowUpCommand;
   /** The review in the Entra admin center; the button is left out unless it is an http(s) URL of ≤ 2048 characters. */
   readonly link: string;
 }

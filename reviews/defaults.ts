@@ -20,6 +20,8 @@ export interface SettingsDraft {
   options?: Partial<ReviewOptions>;
   name?: string;
   descriptionForReviewers?: string;
+  /** Groups reviewed before a change (ReviewSettings.formerGroupNames); the current group is left out. */
+  formerGroupNames?: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -97,6 +99,34 @@ export function defaultDescriptions(scope: ReviewScope): { descriptionForReviewe
   }
 }
 
+/** The display name of the group a scope reviews; undefined for all groups. */
+export const groupNameOf = (scope: ReviewScope): string | undefined => (scope.kind === 'allGroupsGuests' ? undefined : scope.group.displayName);
+
+/**
+ * The texts of `settings` the requester wrote: those that differ from what is generated for its own choices. A
+ * generated one is left out, so that it is generated again after a change (issue 10: a new group must not keep the
+ * old group's name in the mail to reviewers).
+ */
+export function ownTexts(settings: ReviewSettings): Pick<SettingsDraft, 'name' | 'descriptionForReviewers'> {
+  const name = generateName(settings.scope, settings.schedule.frequency);
+  const { descriptionForReviewers } = defaultDescriptions(settings.scope);
+  return {
+    ...(settings.name !== name ? { name: settings.name } : {}),
+    ...(settings.descriptionForReviewers !== descriptionForReviewers ? { descriptionForReviewers: settings.descriptionForReviewers } : {}),
+  };
+}
+
+/** `names` without repeats (any case) and without the group reviewed now. */
+function formerGroups(names: readonly string[] | undefined, scope: ReviewScope): string[] {
+  const current = groupNameOf(scope)?.toLowerCase();
+  const kept = new Map<string, string>();
+  for (const name of names ?? []) {
+    const key = name.toLowerCase();
+    if (key !== current && name.trim() !== '' && !kept.has(key)) kept.set(key, name);
+  }
+  return [...kept.values()];
+}
+
 /** The object without its `undefined` values: a draft's `{ autoApply: undefined }` must not erase a default. */
 function defined<T extends object>(partial: Partial<T> | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(partial ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
@@ -117,6 +147,7 @@ export function completeSettings(draft: SettingsDraft, requester: UserRef, today
     ...defined<ReviewSchedule>(draft.schedule),
   };
   const descriptions = defaultDescriptions(draft.scope);
+  const former = formerGroups(draft.formerGroupNames, draft.scope);
   return {
     scope: draft.scope,
     reviewers,
@@ -126,5 +157,6 @@ export function completeSettings(draft: SettingsDraft, requester: UserRef, today
     name: draft.name ?? generateName(draft.scope, schedule.frequency),
     descriptionForReviewers: draft.descriptionForReviewers ?? descriptions.descriptionForReviewers,
     descriptionForAdmins: descriptions.descriptionForAdmins,
+    ...(former.length > 0 ? { formerGroupNames: former } : {}),
   };
 }

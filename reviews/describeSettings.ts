@@ -3,6 +3,7 @@ import { describeRecurrence } from './describe';
 import { isGuestScope, toRecurrence } from './definition';
 import { namesOf } from './impact';
 import type { DefaultDecision, ReviewSettings } from './settings';
+import { statusWords } from './status';
 import { isIsoDate, plural } from './vocabulary';
 
 /**
@@ -116,6 +117,22 @@ export function describeSettings(settings: ReviewSettings): Array<{ label: strin
   ];
   return rows.filter((row): row is { label: string; value: string } => row !== undefined);
 }
+
+/**
+ * The status of a review just created, for the result card. Graph says NotStarted until the service starts the first
+ * run, which for a start date of today happens within minutes (and `reviews` then says it is running), so Graph's
+ * word would mislead: a review starting today "Starts within minutes", a later one is scheduled for its day; any other
+ * status is said in words (reviews/status.ts). `today` is the day the card is drawn.
+ */
+export function createdStatus(status: string, startDate: string | undefined, today: string): string {
+  if (status.trim().toLowerCase() !== 'notstarted' || startDate === undefined || !isIsoDate(startDate)) return statusWords(status);
+  if (startDate === today) return 'Starts within minutes';
+  // The card can be drawn again days later (a second press): it then says when the review was due, not that it waits.
+  return startDate > today ? `Scheduled: starts on ${formatDay(startDate)}` : `Created to start on ${formatDay(startDate)}`;
+}
+
+/** "Monday 2 June 2025 (today)", "Friday 20 June 2025". */
+export const firstRunText = (startDate: string, today: string): string => `${formatDay(startDate)}${startDate === today ? ' (today)' : ''}`;
 
 /** Where admins manage access reviews in the Microsoft Entra admin center. */
 export function adminCenterLink(_definitionId: string): string {

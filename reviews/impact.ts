@@ -1,3 +1,4 @@
+import { groupNameOf } from './defaults';
 import { isGuestScope } from './definition';
 import type { ReviewSettings, UserRef } from './settings';
 
@@ -31,13 +32,20 @@ export type ImpactWarning =
   /** Denied guests are disabled, then deleted after 30 days (trap 24). */
   | { kind: 'deleteGuests' }
   /** Guests seldom have a manager in the directory, so the fallback gets most of a manager review of guests. */
-  | { kind: 'managersOfGuests' };
+  | { kind: 'managersOfGuests' }
+  /** A text of the requester's own still names a group the review covered before a change (issue 10, item 2). */
+  | { kind: 'textNamesFormerGroup'; text: 'name' | 'descriptionForReviewers'; group: string };
 
 export interface ImpactPreview {
   principals: number;
   guests: number;
-  /** "32 people (2 of them guests)", "3 guests (everyone in this review is a guest)", "5 guests in 2 groups". */
+  /**
+   * "32 people (2 guests among them)", "3 guests (everyone in this review is a guest)", "5 guests in 2 groups",
+   * "up to 30 people (members of Finance Apps; who is inactive is decided when the review starts)".
+   */
   inScope: string;
+  /** The guests as the card shows them: "2", or "up to 2" when the scope is only known when the review starts. */
+  guestsText: string;
   /** "2 owners of Sales Team", "each member's manager (fallback: Adele Vance)", "3 named people", … */
   reviewers: string;
   warnings: ImpactWarning[];
@@ -58,6 +66,11 @@ function inScopeText(settings: ReviewSettings, principals: number, guests: numbe
     return groups === undefined ? who : `${who} in ${count(groups, 'group', 'groups')}`;
   }
   if (isGuestScope(settings.scope)) return `${count(guests, 'guest', 'guests')} (everyone in this review is a guest)`;
+  if (settings.scope.kind === 'inactive') {
+    // The counts are the whole group: Graph picks the inactive among them when each run starts (reference: inactiveDuration).
+    return `up to ${count(principals, 'person', 'people')} (members of ${settings.scope.group.displayName}; ` +
+      'who is inactive is decided when the review starts)';
+  }
   return `${count(principals, 'person', 'people')} (${guests === 0 ? 'no guests' : `${count(guests, 'guest', 'guests')} among them`})`;
 }
 
@@ -79,6 +92,25 @@ function reviewersText(settings: ReviewSettings, counts: ScopeCounts): string {
   }
 }
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** True when `text` names `group` as a whole word, any case (Sales in "Sales review", not in "Salesforce"). */
+function mentions(text: string, group: string): boolean {
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(group)}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+}
+
+/** The former groups each text still names; the group reviewed now is taken out first ("Finance" inside "Finance Apps"). */
+function formerGroupWarnings(settings: ReviewSettings): ImpactWarning[] {
+  const current = groupNameOf(settings.scope);
+  const warnings: ImpactWarning[] = [];
+  for (const text of ['name', 'descriptionForReviewers'] as const) {
+    const value = current === undefined ? settings[text] : settings[text].replace(new RegExp(escapeRegExp(current), 'giu'), ' ');
+    const group = (settings.formerGroupNames ?? []).find((former) => mentions(value, former));
+    if (group !== undefined) warnings.push({ kind: 'textNamesFormerGroup', text, group });
+  }
+  return warnings;
+}
+
 /** Counts, reviewers and warnings for the confirmation card. */
 export function impactPreview(settings: ReviewSettings, counts: ScopeCounts): ImpactPreview {
   const { scope, reviewers, options } = settings;
@@ -97,10 +129,12 @@ export function impactPreview(settings: ReviewSettings, counts: ScopeCounts): Im
   else if (scope.kind !== 'allGroupsGuests' && scope.group.isAssignableToRole) warnings.push({ kind: 'roleAssignableGroup' });
   if (reviewers.kind === 'self') warnings.push({ kind: 'selfReview' });
   if (isGuestScope(scope) && options.deniedGuests === 'blockThenDelete') warnings.push({ kind: 'deleteGuests' });
+  warnings.push(...formerGroupWarnings(settings));
   return {
     principals: counts.principals,
     guests,
     inScope: inScopeText(settings, counts.principals, guests, counts.groupsWithGuests),
+    guestsText: scope.kind === 'inactive' ? `up to ${guests}` : `${guests}`,
     reviewers: reviewersText(settings, counts),
     warnings,
   };
@@ -134,5 +168,13 @@ export function warningText(warning: ImpactWarning, settings: ReviewSettings): s
       return 'Each person reviews their own access: nobody else checks their answers.';
     case 'deleteGuests':
       return 'Denied guests are blocked from signing in, and their accounts are deleted from your directory after 30 days.';
+    case 'textNamesFormerGroup': {
+      const now = settings.scope.kind === 'allGroupsGuests' ? 'the guests in all Microsoft 365 groups' : settings.scope.group.displayName;
+      const change = 'To change it: Change a setting → Settings and name.';
+      return warning.text === 'name'
+        ? `The name still mentions ${warning.group}, but this review is now of ${now}. ${change}`
+        : `The description for reviewers still mentions ${warning.group}, but this review is now of ${now}: reviewers would read the wrong ` +
+          `group in their mail. ${change}`;
+    }
   }
 }

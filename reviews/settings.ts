@@ -76,10 +76,18 @@ export interface ReviewSettings {
   fallbackReviewers: UserRef[];
   schedule: ReviewSchedule;
   options: ReviewOptions;
-  /** Generated from the choices, editable. */
+  /**
+   * Generated from the choices, editable. A text equal to the one generated for these choices counts as generated: it
+   * follows later changes of the group, scope, frequency or inactivity; any other text is the requester's own and is kept.
+   */
   name: string;
   descriptionForReviewers: string;
   descriptionForAdmins: string;
+  /**
+   * Groups this draft reviewed before a change (display names), never the one it reviews now: a text of the
+   * requester's own that still names one is flagged on the confirmation card. Absent when there are none.
+   */
+  formerGroupNames?: string[];
 }
 
 /** The settings form's defaults (product spec, step 5). */

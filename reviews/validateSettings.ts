@@ -1,7 +1,7 @@
 import { addMonths, daysBetween } from './defaults';
 import { isGuestScope } from './definition';
 import { INACTIVE_DAYS, type Frequency, type ReviewSettings, type SettingsField, type SettingsProblem } from './settings';
-import { aReview, DATE_FORMAT, FREQUENCY, isIntegerIn, isIsoDate, plural } from './vocabulary';
+import { aReview, DATE_FORMAT, dateProblem, FREQUENCY, isIntegerIn, isIsoDate, plural, writtenAsDate } from './vocabulary';
 
 /**
  * What is wrong with review settings, field by field, in plain words that say what is allowed: the wizard re-asks
@@ -52,7 +52,9 @@ export function validateSettings(settings: ReviewSettings, today: string): Setti
 
   const startValid = isIsoDate(schedule.startDate);
   if (!startValid) {
-    report('startDate', `"${schedule.startDate}" is not a date: write it as ${DATE_FORMAT}, for example ${today}.`);
+    report('startDate', writtenAsDate(schedule.startDate)
+      ? `The start date ${schedule.startDate} ${dateProblem(schedule.startDate) ?? ''}.`
+      : `"${schedule.startDate}" is not a date: write it as ${DATE_FORMAT}, for example ${today}.`);
   } else if (schedule.startDate < today) {
     report('startDate', `The start date ${schedule.startDate} is in the past: choose today (${today}) or a later date.`);
   }
@@ -76,7 +78,9 @@ export function validateSettings(settings: ReviewSettings, today: string): Setti
   const end = schedule.end;
   if (schedule.frequency !== 'once' && end.kind === 'date') {
     if (!isIsoDate(end.date)) {
-      report('end', `"${end.date}" is not a date: write the end date as ${DATE_FORMAT}.`);
+      report('end', writtenAsDate(end.date)
+        ? `The end date ${end.date} ${dateProblem(end.date) ?? ''}.`
+        : `"${end.date}" is not a date: write the end date as ${DATE_FORMAT}.`);
     } else if (startValid && end.date <= schedule.startDate) {
       report('end', `The end date ${end.date} must be after the start date ${schedule.startDate}.`);
     }

@@ -82,6 +82,28 @@ export function parseIsoDate(text: string): string | undefined {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) ? date : undefined;
 }
 
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November',
+  'December'];
+
+/** Written as `YYYY-MM-DD`, whether or not the calendar has that day (2026-02-30 is; 2026-4-3 is not). */
+export const writtenAsDate = (text: string): boolean => ISO_DATE.test(text.trim());
+
+/**
+ * Why `text` is not a day, as the end of a sentence about it: "is not a date written YYYY-MM-DD", or, for text written
+ * that way that names no day, "is not a real calendar date: February 2026 has 28 days" (telling someone who wrote
+ * 2026-02-30 to mind the format would send them looking for the wrong mistake). undefined for a real day.
+ */
+export function dateProblem(text: string): string | undefined {
+  if (parseIsoDate(text) !== undefined) return undefined;
+  const match = ISO_DATE.exec(text.trim());
+  if (!match) return `is not a date written ${DATE_FORMAT}`;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const why = month < 1 || month > 12 ? `there is no month ${month}`
+    : day < 1 ? `there is no day ${day}`
+      : `${MONTH_NAMES[month - 1] ?? ''} ${year} has ${daysInMonth(year, month)} days`;
+  return `is not a real calendar date: ${why}`;
+}
+
 /** True when `text` is exactly a real `YYYY-MM-DD` day (a stored value: no whitespace either). */
 export const isIsoDate = (text: string): boolean => parseIsoDate(text) === text;
 

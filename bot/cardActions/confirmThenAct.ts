@@ -13,13 +13,29 @@ export interface ConfirmThenActSpec<P, R> {
   unknownText: string;
   /** The card of the action's current revision: what a press on an outdated card gets back instead. */
   current(action: PendingAction<P, R>): AdaptiveCardInvokeResponse;
-  /** The answer to a press on a done or cancelled action (its result, or that it was cancelled). */
-  final(action: PendingAction<P, R>): AdaptiveCardInvokeResponse;
+  /**
+   * The answer to a press on a done or cancelled action (its result, or that it was cancelled). `press` says where it
+   * was pressed and which revision the pressed card showed (undefined when the card named none), since a card older
+   * than the revision that was acted on showed something else than what was done.
+   */
+  final(action: PendingAction<P, R>, press: Press): AdaptiveCardInvokeResponse;
   /** Acts for the owner, on the revision the card showed. */
   act(turn: TurnContext, action: PendingAction<P, R>, data: unknown): Promise<AdaptiveCardInvokeResponse>;
 }
 
+/** A press of a card: the turn, and the revision the card carried. */
+export interface Press {
+  turn: TurnContext;
+  revision: number | undefined;
+}
+
 const message = (text: string): AdaptiveCardInvokeResponse => invokeReply({ text });
+
+/** The card's revision as PendingActions reads it (a positive integer, as a number or a numeric string), else undefined. */
+function revisionOf(value: unknown): number | undefined {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(number) && number > 0 ? number : undefined;
+}
 
 /** The id and revision a card sends back (untrusted: PendingActions checks both). */
 function cardRefOf(data: unknown): { id: unknown; revision: unknown } {
@@ -48,7 +64,7 @@ export function confirmThenAct<P, R>(spec: ConfirmThenActSpec<P, R>): VerbHandle
         case 'outdated':
           return { refuse: spec.current(opened.action) };
         case 'final':
-          return { refuse: spec.final(opened.action) };
+          return { refuse: spec.final(opened.action, { turn, revision: revisionOf(cardRefOf(data).revision) }) };
         case 'busy':
           return { refuse: message(`This ${spec.noun} is being acted on right now; its result follows in a moment.`) };
       }

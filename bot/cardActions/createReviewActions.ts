@@ -2,13 +2,15 @@ import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { renderCreatedCard, renderCreateFailedCard } from '../../cards';
 import { REVIEW_CANCEL, REVIEW_CHANGE, REVIEW_CREATE } from '../../cards/verbs';
 import { toDefinition } from '../../reviews/definition';
-import { adminCenterLink, formatDay } from '../../reviews/describeSettings';
+import type { FollowUpCommand } from '../../cards/types';
+import { adminCenterLink, createdStatus, describeSettings, firstRunText, formatDay } from '../../reviews/describeSettings';
 import { validateSettings } from '../../reviews/validateSettings';
 import { invokeReply, type VerbHandlers } from '.';
 import { confirmThenAct, type ConfirmThenActSpec } from './confirmThenAct';
 import { isAppError } from '../errors';
 import type { UserGraph } from '../features/runner';
-import { userIdOf } from '../turn';
+import { commandNamed, worksIn } from '../commands';
+import { scopeOf, userIdOf, type Scope } from '../turn';
 import { todayOf, type Clock } from '../clock';
 import type { Logger } from '../logger';
 import { draftCard } from '../creation/confirmation';
@@ -21,8 +23,36 @@ export type StartChange = (turn: TurnContext, draft: ReviewDraft) => Promise<voi
 const message = (text: string): AdaptiveCardInvokeResponse => invokeReply({ text });
 const card = (value: Record<string, unknown>): AdaptiveCardInvokeResponse => invokeReply({ card: value });
 
-function createdCard(created: CreatedReview): AdaptiveCardInvokeResponse {
-  return card(renderCreatedCard({ name: created.name, id: created.definitionId, status: created.status, firstRun: created.firstRun, link: adminCenterLink(created.definitionId) }));
+/**
+ * How to follow the new review: the catalogue's `reviews` command, only where this version runs it. Outside personal
+ * chat it points there: a group chat or a channel is a shared room, which (product spec, `reviews`) lists none or only
+ * the team's own group's reviews, so the new review might not be in it.
+ */
+function followUp(scope: Scope): FollowUpCommand | undefined {
+  const list = commandNamed('reviews');
+  const command = list.phrases[0];
+  if (command === undefined || !worksIn(list, 'personal')) return undefined;
+  return { command, where: scope === 'personal' ? 'here' : 'personalChat' };
+}
+
+/**
+ * The result card of a created draft. `pressed` is the revision of the card pressed: an older one than the draft's
+ * showed other settings than those created, so the card then says the review was already created, with its settings.
+ */
+function createdCard(draft: ReviewDraft, created: CreatedReview, turn: TurnContext, today: string, pressed: number | undefined): AdaptiveCardInvokeResponse {
+  const outdated = pressed !== draft.revision;
+  return card(renderCreatedCard({
+    name: created.name, id: created.definitionId, link: adminCenterLink(created.definitionId),
+    status: createdStatus(created.status, created.startDate, today),
+    firstRun: created.startDate === undefined ? created.firstRun : firstRunText(created.startDate, today),
+    followUp: followUp(scopeOf(turn)),
+    ...(outdated ? {
+      alreadyCreated: true,
+      notice: 'This card showed an earlier version of the draft. The review was created from a later version, with the settings below. ' +
+        'Nothing was created now.',
+      settings: describeSettings(draft.payload.settings),
+    } : {}),
+  }));
 }
 
 /**
@@ -38,7 +68,9 @@ export function creationActions(drafts: DraftStore, graphFor: UserGraph, startCh
     noun: 'draft',
     unknownText: 'This confirmation has expired or is unknown: nothing was created. Start again with `create review`.',
     current: (draft) => card(draftCard(draft, today(), 'This card was out of date: here is the draft as it is now. Nothing was done.')),
-    final: (draft) => (draft.state === 'done' && draft.result ? createdCard(draft.result) : message('This review was cancelled: nothing was created.')),
+    final: (draft, press) => (draft.state === 'done' && draft.result
+      ? createdCard(draft, draft.result, press.turn, today(), press.revision)
+      : message('This review was cancelled: nothing was created.')),
   };
   return {
     [REVIEW_CREATE]: confirmThenAct({
@@ -59,11 +91,11 @@ export function creationActions(drafts: DraftStore, graphFor: UserGraph, startCh
           const { definition, recovered } = await createOnce(graphFor(turn).reviews, tagged, userIdOf(turn), log, clock);
           const created: CreatedReview = {
             definitionId: definition.id ?? '', name: definition.displayName ?? settings.name, status: definition.status ?? 'NotStarted',
-            firstRun: formatDay(settings.schedule.startDate),
+            firstRun: formatDay(settings.schedule.startDate), startDate: settings.schedule.startDate,
           };
           await drafts.finish(draft, created);
           log.info({ definitionId: created.definitionId, recovered, draftId: draft.id, revision: draft.revision }, 'access review created');
-          return createdCard(created);
+          return createdCard(draft, created, turn, today(), draft.revision);
         } catch (error) {
           await drafts.release(draft);
           if (!isAppError(error) || error.code === 'SignInRequired') throw error;
@@ -79,10 +111,11 @@ export function creationActions(drafts: DraftStore, graphFor: UserGraph, startCh
     [REVIEW_CANCEL]: confirmThenAct({
       ...rules,
       needsGraph: false,
-      async act(_turn, draft) {
+      async act(turn, draft) {
         const outcome = await drafts.cancel(draft);
         if (outcome.kind === 'busy') return message('This review is being created right now, so it can no longer be cancelled.');
-        if (outcome.kind === 'final' && outcome.action.state === 'done') return rules.final(outcome.action);
+        // Created meanwhile, from the revision this card showed (it was admitted as current).
+        if (outcome.kind === 'final' && outcome.action.state === 'done') return rules.final(outcome.action, { turn, revision: draft.revision });
         return message('Cancelled: nothing was created.');
       },
     }),

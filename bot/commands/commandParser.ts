@@ -4,7 +4,11 @@ import { COMMANDS } from '.';
 export type ParseResult =
   | { kind: 'command'; name: string; /** The rest of the text after the command words, as typed. */ args: string }
   | { kind: 'empty' }
-  | { kind: 'unknown'; /** The first word not understood. */ word: string; /** The closest command, when one is close. */ suggestion: string | undefined };
+  | {
+    kind: 'unknown'; /** The first word not understood. */ word: string; /** The closest command, when one is close. */ suggestion: string | undefined;
+    /** A command (its name) a later word of the sentence names, e.g. `review` in "please make me a review of finance". */
+    mentioned?: string;
+  };
 
 const PHRASES = COMMANDS.flatMap((command) => command.phrases.map((phrase) => ({ phrase, name: command.name })))
   .sort((a, b) => b.phrase.length - a.phrase.length);
@@ -48,5 +52,18 @@ export function parseCommand(text: string): ParseResult {
     if (lower === phrase || lower.startsWith(`${phrase} `)) return { kind: 'command', name, args: clean.slice(phrase.length).trim() };
   }
   const word = clean.split(' ')[0] ?? clean;
-  return { kind: 'unknown', word, suggestion: suggestFor(word.toLowerCase()) };
+  const suggestion = suggestFor(word.toLowerCase());
+  const mentioned = suggestion === undefined ? mentionedCommand(lower.split(' ').slice(1)) : undefined;
+  return { kind: 'unknown', word, suggestion, ...(mentioned === undefined ? {} : { mentioned }) };
+}
+
+/** The first later word that is a command's own first word (letters only compared: "review," counts). */
+function mentionedCommand(words: string[]): string | undefined {
+  for (const raw of words) {
+    const word = raw.replace(/[^\p{L}]/gu, '');
+    if (word.length < 2) continue;
+    const found = PHRASES.filter(({ phrase }) => phrase.split(' ')[0] === word).at(-1);
+    if (found) return found.name;
+  }
+  return undefined;
 }

@@ -41,7 +41,7 @@ export function draftCard(draft: ReviewDraft, today: string, notice?: string): R
     revision: draft.revision,
     title: settings.name,
     lines: describeSettings(settings),
-    impact: { principals: preview.inScope, guests: `${preview.guests}`, reviewers: preview.reviewers },
+    impact: { principals: preview.inScope, guests: preview.guestsText, reviewers: preview.reviewers },
     warnings: preview.warnings.map((warning) => warningText(warning, settings)),
     canCreate: problems.length === 0,
     problems: problems.map((problem) => problem.reason),

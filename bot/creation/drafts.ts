@@ -14,8 +14,12 @@ export interface DraftPayload {
 export interface CreatedReview {
   definitionId: string;
   name: string;
+  /** Graph's status when it was created (said in words when shown). */
   status: string;
+  /** The first run's day, as display text (kept for results stored before `startDate`). */
   firstRun: string;
+  /** The first run's day, YYYY-MM-DD: the card says "starts within minutes" or "scheduled" from it. */
+  startDate?: string;
 }
 
 /** A review waiting on its confirmation card: a pending action owned by its requester. */

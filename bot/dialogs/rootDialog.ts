@@ -1,9 +1,9 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialogLib';
 import { parseCommand } from '../commands/commandParser';
-import { commandNamed, whereItWorks } from '../commands';
+import { commandNamed, whereItWorks, worksIn } from '../commands';
 import { todayOf, type Clock } from '../clock';
 import type { TeamGroups } from '../teamGroups';
-import { scopeOf, userIdOf } from '../turn';
+import { scopeOf, userIdOf, type Scope } from '../turn';
 import { quoted } from '../userText';
 import { CREATE_REVIEW_DIALOG, FEATURE_DIALOG, ROOT_DIALOG, ROOT_WATERFALL } from './dialogIds';
 import type { FeatureDialog, FeatureOptions } from './featureDialog';
@@ -42,8 +42,23 @@ const NOT_YOUR_QUESTION = 'That button answers a question that is not yours, or 
 /** A wizard card's button (Action.Submit) sends its step id along. */
 const isWizardAnswer = (value: unknown): boolean => typeof (value as { wizard?: unknown } | undefined)?.wizard === 'string';
 
-const unknownReply = (word: string, suggestion: string | undefined): string =>
-  `I didn't understand ${quoted(word)}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''} Type \`help\` to see what I can do.`;
+/**
+ * What to say to a sentence that is no command: the typo's closest command, else a command the sentence names
+ * (only one that works here; creating a review points to both ways of doing it), then `help`.
+ */
+function unknownReply(word: string, suggestion: string | undefined, mentioned: string | undefined, scope: Scope): string {
+  const lead = `I didn't understand ${quoted(word)}.`;
+  if (suggestion !== undefined) return `${lead} Did you mean \`${suggestion}\`? Type \`help\` to see what I can do.`;
+  const named = mentioned === undefined ? undefined : commandNamed(mentioned);
+  if (named !== undefined && (named.name === 'quickCreate' || named.name === 'createReview') && worksIn(named, scope)) {
+    return `${lead} To create a review, type \`create review\` for the step-by-step wizard, or one line such as ` +
+      `\`review "Finance" members monthly\`. Type \`help\` for more.`;
+  }
+  if (named !== undefined && worksIn(named, scope)) {
+    return `${lead} Did you mean \`${named.phrases[0] ?? named.name}\`? Type \`help\` to see what I can do.`;
+  }
+  return `${lead} Type \`help\` to see what I can do.`;
+}
 
 /**
  * One turn of conversation: text → command → the command's dialog (a one-answer command runs in the feature
@@ -78,7 +93,7 @@ export class RootDialog extends ComponentDialog {
       return this.end(step);
     }
     if (parsed.kind === 'unknown') {
-      await turn.sendActivity(unknownReply(parsed.word, parsed.suggestion));
+      await turn.sendActivity(unknownReply(parsed.word, parsed.suggestion, parsed.mentioned, scopeOf(turn)));
       return this.end(step);
     }
     const spec = commandNamed(parsed.name);

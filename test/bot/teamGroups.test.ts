@@ -1,4 +1,4 @@
-import { TurnContext, TestAdapter, type Activity } from 'botbuilder';
+import { TurnContext, TestAdapter } from 'botbuilder';
 import { createLogger } from '../../bot/logger';
 import { TeamGroups } from '../../bot/teamGroups';
 
@@ -8,7 +8,7 @@ const turnWith = (conversationType: string, team?: Record<string, string>): Turn
   new TurnContext(new TestAdapter(), {
     type: 'message', id: 'm1', conversation: { id: '19:general@thread.tacv2', conversationType, isGroup: true, name: '' },
     channelData: team === undefined ? {} : { team }, from: { id: '29:a', name: 'A' }, recipient: { id: '28:bot', name: 'Bot' },
-  } as Partial<Activity> as Activity);
+  });
 
 function groups(answers: Record<string, string | undefined | Error>): { teams: TeamGroups; asked: string[] } {
   const asked: string[] = [];

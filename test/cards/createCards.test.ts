@@ -110,6 +110,10 @@ const hostile: Record<string, AdaptiveCardJson> = {
     problems: Array.from({ length: 50 }, () => WIDE),
   })),
   created: renderCreatedCard({ name: NAME_256 + LONG, id: LONG, status: HOSTILE + LONG, firstRun: HOSTILE + LONG, link: `https://entra.microsoft.com/#${LONG}` }),
+  createdAlready: renderCreatedCard({
+    alreadyCreated: true, notice: HOSTILE + LONG, name: WIDE, id: LONG, status: WIDE, firstRun: WIDE, link: `https://entra.microsoft.com/#${LONG}`,
+    settings: Array.from({ length: 100 }, (_, i) => line(i, WIDE)), followUp: { command: 'reviews', where: 'personalChat' },
+  }),
   createFailed: renderCreateFailedCard({ title: HOSTILE + LONG, reason: HOSTILE + LONG, changeStep: 'schedule', changeLabel: HOSTILE + LONG, canRetry: true, confirmationId: HOSTILE, revision: 3 }),
 };
 
@@ -274,6 +278,30 @@ describe('created card', () => {
     const card = representative.created;
     expect(runs(card)).toEqual(['Guests of Sales Team', 'NotStarted', '1 July 2025', '2a7a4ed2-8ad1-4b23-9a0c-42cb3e4c0a01']);
     expect(ofType(card, 'Action.OpenUrl')).toEqual([{ type: 'Action.OpenUrl', title: 'Open in the Entra admin center', url: 'https://entra.microsoft.com/#view/Microsoft_AAD_ERM/DashboardBlade' }]);
+  });
+
+  // Issue 10, items 3 and 12.
+  it('points to a command of the catalogue, here or in personal chat, and to none when there is none', () => {
+    const data = { name: 'n', id: 'i', status: 'Starts within minutes', firstRun: 'f', link: '' };
+    expect(blocks(renderCreatedCard({ ...data, followUp: { command: 'reviews', where: 'here' } })).at(-1))
+      .toBe('Type **reviews** to see it among your reviews, with its status.');
+    expect(blocks(renderCreatedCard({ ...data, followUp: { command: 'reviews', where: 'personalChat' } })).at(-1))
+      .toBe('Type **reviews** in personal chat with me to see it among your reviews, with its status.');
+    expect(blocks(renderCreatedCard(data)).join(' ')).not.toMatch(/Type|show/);
+    expect(() => renderCreatedCard({ ...data, followUp: { command: 'show **x**', where: 'here' } })).toThrow(/not a command phrase/);
+  });
+
+  it('already created: says so instead of "created", with the notice and the settings it was created with', () => {
+    const card = renderCreatedCard({ alreadyCreated: true, notice: 'This card showed an earlier version.', name: 'Finance review', id: 'd-1',
+      status: 'Starts within minutes', firstRun: 'Monday 2 June 2025', link: '', settings: [{ label: 'Group', value: 'All Staff' }] });
+    expect(blocks(card)[0]).toBe('This review was already created');
+    expect(blocks(card)).not.toContain('Access review created');
+    expect(runs(card)).toEqual(['This card showed an earlier version.', 'Finance review', 'Starts within minutes', 'Monday 2 June 2025', 'd-1', 'Group', 'All Staff']);
+    expect(blocks(representative.created)[0]).toBe('Access review created');
+  });
+
+  it('shows at most 20 settings, so any review fits in 28 KB', () => {
+    expect(runs(hostile.createdAlready).filter((run) => run.startsWith('界'))).toHaveLength(3 + 2 * 20);
   });
 
   it.each([['too long', hostile.created], ['not http(s)', renderCreatedCard({ name: 'n', id: 'i', status: 's', firstRun: 'f', link: 'javascript:alert(1)' })]])(

@@ -75,6 +75,16 @@ test('Adele creates a quarterly guest review of Sales Team by quick create', asy
   expect(await byName(name)).toHaveLength(1);
 });
 
+test('the result card of a review starting today says it starts within minutes, and names only commands this version has', async () => {
+  // Issue 10, items 8 and 3: not Graph's `NotStarted`, and `reviews` (not `show`, which this version does not have).
+  await teams.message(USERS.adele, 'review "Sales Team" members once for 7 days');
+  const created = text(await pressCreate(USERS.adele, await confirmationCard()));
+  expect(created).toContain('Starts within minutes');
+  expect(created).not.toContain('NotStarted');
+  expect(created).toContain('Type **reviews** to see it among your reviews, with its status.');
+  expect(created).not.toContain('**show**');
+});
+
 test('Adele creates the same kind of review with the wizard, step by step', async () => {
   await teams.message(USERS.adele, 'create review');
   await answerStep(USERS.adele, 'wizard.scope', 'guests');

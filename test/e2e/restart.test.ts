@@ -77,6 +77,6 @@ test('a wizard answer typed right after a restart is taken, and so is a button p
   expect((await twice.teams.submit(USERS.adele, reviewers.id, { wizard: 'wizard.reviewers', choice: 'owners' })).status).toBe(200);
   // Owners chosen: the next question is the fallback reviewer (a phase of the same step), not "who reviews?" again.
   const next = await twice.teams.waitFor(() => twice.teams.sent.at(0), 10_000);
-  expect(JSON.stringify(next.activity)).toContain('Fallback reviewer');
+  expect(JSON.stringify(next.activity)).toContain('New access review · 3 of 5: fallback reviewer');
   expect(JSON.stringify(next.activity)).not.toContain('who reviews?');
 });

@@ -29,7 +29,7 @@ const kinds = (settings: ReviewSettings, counts: ScopeCounts = COUNTS): string[]
 describe('impactPreview: counts and reviewers', () => {
   test('members of a group: people and guests among them', () => {
     expect(impactPreview(settingsOf(MEMBERS), COUNTS)).toEqual({
-      principals: 8, guests: 2, inScope: '8 people (2 guests among them)', reviewers: '2 owners of Sales Team', warnings: [],
+      principals: 8, guests: 2, guestsText: '2', inScope: '8 people (2 guests among them)', reviewers: '2 owners of Sales Team', warnings: [],
     });
   });
 
@@ -57,8 +57,47 @@ describe('impactPreview: counts and reviewers', () => {
     expect(impactPreview(settings, { ...COUNTS, ...counts }).reviewers).toBe(expected);
   });
 
+  // Issue 10, item 7: who is inactive is only known when a run starts; the count read now is the whole group.
+  test('inactive users of a group: up to the whole group, and why it is "up to"', () => {
+    const inactive = settingsOf({ kind: 'inactive', group: { ...sales, displayName: 'Finance Apps' }, inactiveDays: 90 });
+    expect(impactPreview(inactive, { ...COUNTS, principals: 30, guests: 2 })).toMatchObject({
+      principals: 30, guests: 2, guestsText: 'up to 2',
+      inScope: 'up to 30 people (members of Finance Apps; who is inactive is decided when the review starts)',
+    });
+    expect(impactPreview(inactive, { ...COUNTS, principals: 1, guests: 0 }).inScope)
+      .toBe('up to 1 person (members of Finance Apps; who is inactive is decided when the review starts)');
+  });
+
+  test('the guests row of the other scopes is the count itself', () => {
+    expect(impactPreview(settingsOf(MEMBERS), COUNTS).guestsText).toBe('2');
+    expect(impactPreview(settingsOf(GUESTS), { ...COUNTS, principals: 3 }).guestsText).toBe('3');
+  });
+
   test('nobody in scope, no guests', () => {
     expect(impactPreview(settingsOf(MEMBERS), { ...COUNTS, principals: 0, guests: 0 }).inScope).toBe('0 people (no guests)');
+  });
+});
+
+describe('impactPreview: own texts naming a former group (issue 10, item 2)', () => {
+  const formerly = (name: string, formerGroupNames: string[], scope: ReviewScope = MEMBERS): ReviewSettings => ({ ...settingsOf(scope), name, formerGroupNames });
+  const named = (settings: ReviewSettings): string[] => impactPreview(settings, COUNTS).warnings
+    .flatMap((w) => (w.kind === 'textNamesFormerGroup' ? [`${w.text}:${w.group}`] : []));
+
+  test.each<[string, ReviewSettings, string[]]>([
+    ['a whole word, any case', formerly('finance apps check', ['Finance Apps']), ['name:Finance Apps']],
+    ['inside another word: no', formerly('Salesforce users', ['Sales'], { kind: 'members', group: { ...sales, displayName: 'Finance Apps' } }), []],
+    ['inside the group reviewed now: no', formerly('Finance Apps check', ['Finance'], { kind: 'members', group: { ...sales, displayName: 'Finance Apps' } }), []],
+    ['no former groups', formerly('Finance Apps check', []), []],
+    ['the description too', { ...formerly('Check', ['Finance Apps']), descriptionForReviewers: 'Members of Finance Apps' }, ['descriptionForReviewers:Finance Apps']],
+    ['text with RegExp characters', formerly('R&D (EU) + more', ['R&D (EU)']), ['name:R&D (EU)']],
+  ])('%s', (_title, settings, expected) => {
+    expect(named(settings)).toEqual(expected);
+  });
+
+  test('said for an all-groups review', () => {
+    const settings = formerly('Finance Apps guests', ['Finance Apps'], ALL);
+    expect(impactPreview(settings, COUNTS).warnings.map((w) => warningText(w, settings))).toContain(
+      'The name still mentions Finance Apps, but this review is now of the guests in all Microsoft 365 groups. To change it: Change a setting → Settings and name.');
   });
 });
 

@@ -68,8 +68,18 @@ describe('validateSettings: each rule', () => {
     expectOne(valid({ scope: { kind: 'members', group: { id: '', displayName: '' } } }), 'group', /Choose the group/);
   });
 
-  test.each(['2026-02-30', '02/03/2026', '', '2026-3-2'])('start date %p is not a date → startDate', (date) => {
+  test.each(['02/03/2026', '', '2026-3-2'])('start date %p is not a date → startDate', (date) => {
     expectOne(valid({}, { startDate: date }), 'startDate', /YYYY-MM-DD/);
+  });
+
+  test('start date 2026-02-30 is written right but is no calendar day → startDate says so (issue 10, item 13)', () => {
+    const problems = validateSettings(valid({}, { startDate: '2026-02-30' }), TODAY);
+    expect(problems).toEqual([{ field: 'startDate', reason: 'The start date 2026-02-30 is not a real calendar date: February 2026 has 28 days.' }]);
+  });
+
+  test('an end date 2026-04-31 is no calendar day → end says so', () => {
+    const problems = validateSettings(valid({}, { frequency: 'weekly', durationDays: 7, end: { kind: 'date', date: '2026-04-31' } }), TODAY);
+    expect(problems).toEqual([{ field: 'end', reason: 'The end date 2026-04-31 is not a real calendar date: April 2026 has 30 days.' }]);
   });
 
   test('start date in the past → startDate, naming today', () => {
@@ -110,7 +120,7 @@ describe('validateSettings: each rule', () => {
   });
 
   test('recurring, ending on a non-date → end', () => {
-    expectOne(valid({}, { frequency: 'weekly', durationDays: 7, end: { kind: 'date', date: '2026-13-01' } }), 'end', /not a date/);
+    expectOne(valid({}, { frequency: 'weekly', durationDays: 7, end: { kind: 'date', date: '2026-13-01' } }), 'end', /2026-13-01 is not a real calendar date: there is no month 13/);
   });
 
   test.each([0, -1, 2.5])('recurring, ending after %s runs → end', (count) => {

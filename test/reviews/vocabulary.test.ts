@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Frequency } from '../../reviews/settings';
 import {
-  aReview, daysInMonth, FREQUENCIES, FREQUENCY, FREQUENCY_KEYWORDS, isIntegerIn, isIsoDate, MAX_EMAILS, orList, parseDay, parseDays,
+  aReview, dateProblem, daysInMonth, FREQUENCIES, FREQUENCY, FREQUENCY_KEYWORDS, isIntegerIn, isIsoDate, MAX_EMAILS, orList, parseDay, parseDays,
   parseEmail, parseEmails, parseFrequency, parseIsoDate, parsePositiveInteger, plural, UNIT_WORDS,
 } from '../../reviews/vocabulary';
 
@@ -79,6 +79,30 @@ describe('dates', () => {
     ['tomorrow', undefined], ['now', undefined],
   ])('parseDay(%j) with today 2026-03-02 = %p', (text, date) => {
     expect(parseDay(text, '2026-03-02')).toBe(date);
+  });
+
+  // Issue 10, item 13: 2026-02-30 is written YYYY-MM-DD; what is wrong is the calendar, and the answer says so.
+  test.each<[string, string | undefined]>([
+    ['2026-03-02', undefined], [' 2026-03-02 ', undefined],
+    ['2026-02-30', 'is not a real calendar date: February 2026 has 28 days'],
+    ['2028-02-30', 'is not a real calendar date: February 2028 has 29 days'],
+    ['2027-02-29', 'is not a real calendar date: February 2027 has 28 days'],
+    ['2026-04-31', 'is not a real calendar date: April 2026 has 30 days'],
+    ['2026-13-01', 'is not a real calendar date: there is no month 13'],
+    ['2026-00-10', 'is not a real calendar date: there is no month 0'],
+    ['2026-01-00', 'is not a real calendar date: there is no day 0'],
+    ['tomorrow', 'is not a date written YYYY-MM-DD'], ['2026-4-3', 'is not a date written YYYY-MM-DD'], ['', 'is not a date written YYYY-MM-DD'],
+  ])('dateProblem(%j) = %p', (text, problem) => {
+    expect(dateProblem(text)).toBe(problem);
+  });
+
+  test('dateProblem is undefined exactly when parseIsoDate reads a day', () => {
+    const parts = fc.tuple(fc.integer({ min: 1900, max: 2200 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }));
+    fc.assert(fc.property(parts, ([year, month, day]) => {
+      const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+      expect(dateProblem(text) === undefined).toBe(parseIsoDate(text) !== undefined);
+      if (parseIsoDate(text) === undefined) expect(dateProblem(text)).toMatch(/^is not a real calendar date: /);
+    }), runs);
   });
 
   test('days in a month, leap years of the Gregorian calendar', () => {

@@ -1,4 +1,4 @@
-import { completeSettings } from '../../../reviews/defaults';
+import { completeSettings, groupNameOf, ownTexts } from '../../../reviews/defaults';
 import type { ReviewSettings } from '../../../reviews/settings';
 import { sendConfirmation } from '../../creation/confirmation';
 import { isAppError } from '../../errors';
@@ -7,7 +7,7 @@ import type { UserGraph } from '../../features/runner';
 import type { DialogContext, DialogTurnResult } from '../dialogLib';
 import { SignedInDialog, type SignInPolicy } from '../signedInDialog';
 import { scopeOf } from './wizardScope';
-import { applies, STEP_IDS, type Interrupted, type StepId, type StepResult, type WizardContext, type WizardState } from './wizardState';
+import { applies, STEP_IDS, type Interrupted, type StepId, type StepOptions, type StepResult, type WizardContext, type WizardState } from './wizardState';
 import type { WizardStep } from './wizardStep';
 
 export { CREATE_REVIEW_DIALOG } from '../dialogIds';
@@ -38,19 +38,26 @@ export interface CreateReviewOptions {
 export function settingsFromState(state: WizardState, context: WizardContext): ReviewSettings {
   return completeSettings({
     scope: scopeOf(state), reviewers: state.reviewers, fallbackReviewers: state.fallbackReviewers, schedule: state.schedule,
-    options: state.options, name: state.name, descriptionForReviewers: state.descriptionForReviewers,
+    options: state.options, name: state.name, descriptionForReviewers: state.descriptionForReviewers, formerGroupNames: state.formerGroupNames,
   }, context.requester, context.today);
 }
 
-/** The wizard's state for an existing draft (to change one of its settings). */
+/**
+ * The wizard's state for an existing draft (to change one of its settings). Generated texts are left out, so they are
+ * generated again from the changed answers; the requester's own are kept. The group reviewed now is remembered
+ * among the former ones: if the change replaces it, an own text still naming it is flagged.
+ */
 export function stateFromSettings(settings: ReviewSettings): WizardState {
   const scope = settings.scope;
+  const current = groupNameOf(scope);
+  const formerGroupNames = [...(settings.formerGroupNames ?? []), ...(current === undefined ? [] : [current])];
   return {
     scopeKind: scope.kind,
     ...(scope.kind === 'allGroupsGuests' ? {} : { group: scope.group }),
     ...(scope.kind === 'inactive' ? { inactiveDays: scope.inactiveDays } : {}),
     reviewers: settings.reviewers, fallbackReviewers: settings.fallbackReviewers, schedule: settings.schedule,
-    options: settings.options, name: settings.name, descriptionForReviewers: settings.descriptionForReviewers,
+    options: settings.options, ...ownTexts(settings),
+    ...(formerGroupNames.length > 0 ? { formerGroupNames } : {}),
   };
 }
 
@@ -89,7 +96,9 @@ export class CreateReviewDialog extends SignedInDialog<CreateReviewOptions> {
   }
 
   private runStep(inner: DialogContext, progress: Progress): Promise<DialogTurnResult> {
-    return inner.beginDialog(progress.step, { state: progress.state, context: progress.context });
+    // Back leads to the previous step, or (changing a draft) to "which setting?"; on the first question, nowhere.
+    const canGoBack = progress.draftId !== undefined ? progress.step !== WHICH : this.neighbour(progress.step, progress.state, -1) !== undefined;
+    return inner.beginDialog(progress.step, { state: progress.state, context: progress.context, canGoBack } satisfies StepOptions);
   }
 
   private async afterStep(inner: DialogContext, progress: Progress, result: StepResult): Promise<DialogTurnResult> {

@@ -44,20 +44,21 @@ export class GroupStep extends WizardStep<Phase> {
     if (data.phase === 'pick') {
       const picked = matches.find((g) => g.id === answer) ?? matches.find((g) => g.displayName.toLowerCase() === answer.toLowerCase())
         ?? (/^\d$/.test(answer) ? matches[Number(answer) - 1] : undefined);
-      if (picked) return { kind: 'done', state: { ...data.state, group: picked } };
+      if (picked) return { kind: 'done', state: { ...data.state, group: picked }, answered: picked.displayName };
     }
     if (answer.toLowerCase() === 'this team') {
       if (data.context.teamGroupId === undefined) return { kind: 'retry', problem: '"This team" only works in a team channel. Type the group\'s name.' };
       const group: GroupRef = await this.graphFor(turn).directory.getGroup(data.context.teamGroupId);
-      return { kind: 'done', state: { ...data.state, group } };
+      return { kind: 'done', state: { ...data.state, group }, answered: `${group.displayName} (this team)` };
     }
     const query = answer.replace(/^["“”']|["“”']$/g, '').trim();
     if (query.length < 2) return { kind: 'retry', problem: 'Type at least two letters of the group\'s name.' };
     const found: GroupRef[] = await this.graphFor(turn).directory.searchGroups(query, MAX_CHOICES);
     if (found.length === 0) return { kind: 'retry', problem: `No group's name starts with ${quoted(query)}.` };
     const exact = found.filter((g) => g.displayName.toLowerCase() === query.toLowerCase());
-    if (exact.length === 1 && exact[0]) return { kind: 'done', state: { ...data.state, group: exact[0] } };
-    if (found.length === 1 && found[0]) return { kind: 'done', state: { ...data.state, group: found[0] } };
+    // A typed name says which group it found (`Fin` → Finance Apps) on the answered card.
+    const single = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : undefined;
+    if (single) return { kind: 'done', state: { ...data.state, group: single }, answered: single.displayName };
     return { kind: 'phase', phase: 'pick', extra: { matches: found, query } };
   }
 

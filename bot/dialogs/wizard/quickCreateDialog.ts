@@ -73,7 +73,9 @@ export class QuickCreateDialog extends SignedInDialog<QuickCreateOptions> {
     }
     this.ownState(inner).quick = { request, resolved, context } satisfies PickingGroup;
     // The wizard's group step speaks WizardState: it starts empty and its answer is read back as `state.group`.
-    return inner.beginDialog('wizard.group', { state: {}, context, start: { phase: 'pick', extra: { matches, query: target.name } } } satisfies StepOptions);
+    return inner.beginDialog('wizard.group', {
+      state: {}, context, start: { phase: 'pick', extra: { matches, query: target.name } }, canGoBack: false, numbered: false,
+    } satisfies StepOptions);
   }
 
   protected override async childDone(inner: DialogContext, result: unknown): Promise<DialogTurnResult> {

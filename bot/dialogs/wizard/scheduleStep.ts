@@ -2,7 +2,9 @@ import type { TurnContext } from 'botbuilder';
 import { addDays } from '../../../reviews/defaults';
 import { DEFAULT_DURATION_DAYS, type ReviewSchedule } from '../../../reviews/settings';
 import { maxDurationDays } from '../../../reviews/validateSettings';
-import { DATE_FORMAT, FREQUENCIES, orList, parseDay, parseDays, parseFrequency, parsePositiveInteger } from '../../../reviews/vocabulary';
+import {
+  DATE_FORMAT, dateProblem, FREQUENCIES, orList, parseDay, parseDays, parseFrequency, parsePositiveInteger, writtenAsDate,
+} from '../../../reviews/vocabulary';
 import { quoted } from '../../userText';
 import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
@@ -61,7 +63,7 @@ export class ScheduleStep extends WizardStep<Phase> {
       }
       case 'start': {
         const date = parseDay(answer, data.context.today);
-        if (!date) return { kind: 'retry', problem: `${quoted(answer, 30)} is not a date written ${DATE_FORMAT}.` };
+        if (!date) return { kind: 'retry', problem: `${quoted(answer, 30)} ${dateProblem(answer) ?? `is not a date written ${DATE_FORMAT}`}.` };
         if (date < data.context.today) return { kind: 'retry', problem: `${date} is in the past; the earliest start is today, ${data.context.today}.` };
         return { kind: 'phase', phase: 'duration', state: withSchedule({ startDate: date }) };
       }
@@ -82,7 +84,10 @@ export class ScheduleStep extends WizardStep<Phase> {
       case 'endDate': {
         const start = schedule.startDate ?? data.context.today;
         const date = parseDay(answer, data.context.today);
-        if (!date || date <= start) return { kind: 'retry', problem: `Type a date after ${start}, e.g. ${addDays(start, 365)}.` };
+        const typeOther = `Type a date after ${start}, e.g. ${addDays(start, 365)}.`;
+        // A date the calendar does not have is named as such; anything else gets what to type.
+        if (!date && writtenAsDate(answer)) return { kind: 'retry', problem: `${quoted(answer, 30)} ${dateProblem(answer) ?? ''}. ${typeOther}` };
+        if (!date || date <= start) return { kind: 'retry', problem: typeOther };
         return { kind: 'done', state: withSchedule({ end: { kind: 'date', date } }) };
       }
       case 'endCount': {

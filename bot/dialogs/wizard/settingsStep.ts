@@ -4,9 +4,8 @@ import { generateName, defaultDescriptions } from '../../../reviews/defaults';
 import {
   DEFAULT_OPTIONS, type DefaultDecision, type DeniedGuestAction, type ReviewOptions, type ReviewScope,
 } from '../../../reviews/settings';
-import { replyActivity } from '../../features/feature';
 import { scopeOf } from './wizardScope';
-import { HINT, WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
+import { WizardStep, type StepData, type StepInput, type StepReply } from './wizardStep';
 
 const DECISIONS: DefaultDecision[] = ['none', 'approve', 'deny', 'recommendation'];
 const GUEST_ACTIONS: DeniedGuestAction[] = ['remove', 'blockThenDelete'];
@@ -37,13 +36,14 @@ export class SettingsStep extends WizardStep<'form'> {
 
   protected async prompt(turn: TurnContext, data: StepData<'form'>): Promise<void> {
     const { options, name, description, scope } = this.current(data);
-    await turn.sendActivity(replyActivity({
-      card: renderSettingsFormCard({
-        stepId: this.id, options, name, descriptionForReviewers: description, hint: HINT, problem: data.problem,
-        isGuestScope: scope.kind === 'guests' || scope.kind === 'allGroupsGuests',
-        isDynamicGroup: scope.kind !== 'allGroupsGuests' && scope.group.isDynamic === true,
-      }),
-    }));
+    const title = this.titleFor(data, 'Settings');
+    const card = renderSettingsFormCard({
+      title, stepId: this.id, options, name, descriptionForReviewers: description, hint: this.hintFor(turn), problem: data.problem,
+      isGuestScope: scope.kind === 'guests' || scope.kind === 'allGroupsGuests',
+      isDynamicGroup: scope.kind !== 'allGroupsGuests' && scope.group.isDynamic === true,
+    });
+    // The form's Next/Back/Cancel: pressed buttons read as their titles on the answered card.
+    await this.sendCard(turn, data, card, { title, choices: [{ title: 'Next', value: 'next' }, { title: 'Back', value: 'back' }, { title: 'Cancel', value: 'cancel' }] });
   }
 
   protected handle(input: StepInput, data: StepData<'form'>): Promise<StepReply<'form'>> {

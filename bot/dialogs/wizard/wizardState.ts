@@ -12,8 +12,11 @@ export interface WizardState {
   fallbackReviewers?: UserRef[];
   schedule?: Partial<ReviewSchedule>;
   options?: ReviewOptions;
+  /** The requester's own texts; absent: generated from the answers (so they follow every change). */
   name?: string;
   descriptionForReviewers?: string;
+  /** Changing a draft: the groups it reviewed so far (ReviewSettings.formerGroupNames), to flag own texts naming them. */
+  formerGroupNames?: string[];
   /** Changing one setting of a draft: the step to run (chosen on the "Change a setting" card). */
   changeStep?: StepId;
 }
@@ -33,6 +36,10 @@ export interface StepOptions {
   context: WizardContext;
   /** Start in another phase than the first, with its scratch data (quick create's group choice). */
   start?: { phase: string; extra: Record<string, unknown> };
+  /** False when `back` from this step's first phase leads nowhere (the wizard's first question, quick create's choice). */
+  canGoBack?: boolean;
+  /** Titles carry "New access review · N of 5" (false outside the wizard, e.g. quick create's group choice). */
+  numbered?: boolean;
 }
 
 /**
@@ -66,6 +73,12 @@ export const isInterrupted = (result: unknown): result is Interrupted =>
 /** The wizard's steps, in order; each is its own dialog. */
 export const STEP_IDS = ['wizard.scope', 'wizard.inactiveDays', 'wizard.group', 'wizard.reviewers', 'wizard.schedule', 'wizard.settings'] as const;
 export type StepId = (typeof STEP_IDS)[number];
+
+/** "N of 5" of each step's questions (the inactive days are part of step 1; "which setting" has no number). */
+export const STEP_NUMBERS: Readonly<Record<string, number>> = {
+  'wizard.scope': 1, 'wizard.inactiveDays': 1, 'wizard.group': 2, 'wizard.reviewers': 3, 'wizard.schedule': 4, 'wizard.settings': 5,
+};
+export const STEP_COUNT = 5;
 
 /** Steps that do not apply to the choices made so far are skipped (forwards and backwards). */
 export function applies(step: StepId, state: WizardState): boolean {

@@ -138,3 +138,25 @@ describe('properties', () => {
     }), runs);
   });
 });
+
+describe('a sentence that is no command but names one (issue 10, item 14)', () => {
+  test.each([
+    ['please make me a review of finance every two weeks', 'quickCreate'],
+    ['can you show me the reviews?', 'show'],
+    ['I would like to create a review', 'createReview'],
+  ])('%s → names %s', (text, name) => {
+    expect(parseCommand(text)).toMatchObject({ kind: 'unknown', suggestion: undefined, mentioned: name });
+  });
+
+  test('a typo of the first word is suggested first, and nothing is "mentioned" then', () => {
+    expect(parseCommand('reveiws of finance')).toEqual({ kind: 'unknown', word: 'reveiws', suggestion: 'reviews' });
+  });
+
+  test('property: whatever the sentence, a mentioned command is one of the catalogue', () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom('please', 'me', 'the', 'reviews', 'review,', 'help!', 'xyz', 'delete', '42'), { maxLength: 8 }), (words) => {
+      const parsed = parseCommand(['hey', ...words].join(' '));
+      if (parsed.kind !== 'unknown' || parsed.mentioned === undefined) return;
+      expect(COMMANDS.map((command) => command.name)).toContain(parsed.mentioned);
+    }));
+  });
+});

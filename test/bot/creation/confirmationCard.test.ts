@@ -90,6 +90,16 @@ describe('draftCard', () => {
     expect(buttonsOf(card).map((b) => b.title)).toEqual(['Create', 'Change a setting', 'Cancel']);
   });
 
+  test('inactive users: "up to" the group, since who is inactive is decided when the review starts (issue 10, item 7)', async () => {
+    const settings = completeSettings({ scope: { kind: 'inactive', group: SALES, inactiveDays: 90 } }, ADELE, TODAY);
+    const card = draftCard(await draftOf(settings), TODAY);
+    expect(rowsOf(card).slice(-3)).toEqual([
+      ['In scope now', 'up to 4 people (members of Sales Team; who is inactive is decided when the review starts)'],
+      ['Guests', 'up to 2'],
+      ['Reviewers', '2 owners of Sales Team'],
+    ]);
+  });
+
   test('the counts are read as the requester, counts only (never member lists)', async () => {
     await draftOf(membersWithAutoDeny());
     expect(new Set(tenant.calls.map((call) => call.as))).toEqual(new Set([IDS.adele]));

@@ -117,6 +117,8 @@ export interface BotHarness {
   wire: WireContext;
   /** Team ids the bot asked the connector about (TeamsInfo.getTeamDetails), in order. */
   teamLookups: string[];
+  /** Activities the bot updated in place (an answered wizard card), in order, with their ids. */
+  updates: Reply[];
   /** One turn of any activity; what the bot sent back. */
   turn(activity: object): Promise<TurnResult>;
   /** A user's message in `scope` (with the @mention Teams adds in group chats and channels). */
@@ -178,6 +180,15 @@ export function buildBot(options: HarnessOptions = {}): BotHarness {
   const { bot } = createBot({ config, storage, tokens, graph: seam, clock, log, teamDetails });
   const drafts = createDraftStore(storage, clock);
   const adapter = new TestAdapter(async (turn) => bot.run(turn));
+  // Teams updates a sent card in place (PUT …/activities/{id}); TestAdapter only swaps it in its queue: record them.
+  const updates: Reply[] = [];
+  adapter.use(async (turn, next) => {
+    turn.onUpdateActivity(async (_context, activity, forward) => {
+      updates.push(activity);
+      return forward();
+    });
+    await next();
+  });
 
   const turn = async (activity: object): Promise<TurnResult> => {
     await adapter.processActivity(activity);
@@ -188,7 +199,7 @@ export function buildBot(options: HarnessOptions = {}): BotHarness {
   const invoke = (user: Person, name: string, value: unknown, scope: Scope = PERSONAL): Promise<TurnResult> =>
     turn(invokeActivity(wire, user, name, value, scope));
   return {
-    bot, adapter, tenant, tokens, storage, drafts, config, clock, wire, turn, teamLookups,
+    bot, adapter, tenant, tokens, storage, drafts, config, clock, wire, turn, teamLookups, updates,
     say: async (user, text, scope = PERSONAL) => (await turn(messageActivity(wire, user, text, scope))).replies,
     invoke,
     press: async (user, verb, data, scope = PERSONAL, authentication) => {

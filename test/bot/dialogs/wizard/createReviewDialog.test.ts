@@ -69,9 +69,9 @@ function wizard(graphFor: UserGraph = world.graphFor): CreateReviewDialog {
 }
 
 const TITLES = {
-  scope: 'New access review · 1 of 5: what to review?', inactive: 'Inactive for how many days?', group: 'New access review · 2 of 5: which group?',
-  reviewers: 'New access review · 3 of 5: who reviews?', fallback: 'Fallback reviewer', frequency: 'New access review · 4 of 5: how often?',
-  start: 'Starting when?', duration: 'How long does each run last?', end: 'When does the series end?', settings: 'Settings', which: 'Change a setting',
+  scope: 'New access review · 1 of 5: what to review?', inactive: 'New access review · 1 of 5: inactive for how many days?', group: 'New access review · 2 of 5: which group?',
+  reviewers: 'New access review · 3 of 5: who reviews?', fallback: 'New access review · 3 of 5: fallback reviewer', frequency: 'New access review · 4 of 5: how often?',
+  start: 'New access review · 4 of 5: starting when?', duration: 'New access review · 4 of 5: how long does each run last?', end: 'New access review · 4 of 5: when does the series end?', settings: 'New access review · 5 of 5: settings', which: 'Change a setting',
 };
 const FINANCE = { id: GROUP.financeApps, displayName: 'Finance Apps' };
 const CANCELLED = 'Cancelled: nothing was created.';

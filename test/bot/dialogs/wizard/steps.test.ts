@@ -59,7 +59,7 @@ interface StepCase { id: string; make: () => WizardStep; state: WizardState; tit
 const STEPS: StepCase[] = [
   { id: 'wizard.scope', make: () => new ScopeStep(), state: {}, title: 'New access review · 1 of 5: what to review?',
     choices: ['members', 'guests', 'allGroupsGuests', 'inactive'], help: 'Inactive:', other: 'wizard.group' },
-  { id: 'wizard.inactiveDays', make: () => new InactiveDaysStep(), state: { scopeKind: 'inactive' }, title: 'Inactive for how many days?',
+  { id: 'wizard.inactiveDays', make: () => new InactiveDaysStep(), state: { scopeKind: 'inactive' }, title: 'New access review · 1 of 5: inactive for how many days?',
     choices: ['30', '60', '90', '180'], help: 'last sign-in', other: 'wizard.scope' },
   { id: 'wizard.group', make: () => new GroupStep(world.graphFor), state: { scopeKind: 'members' }, title: 'New access review · 2 of 5: which group?',
     choices: [], help: 'display name', other: 'wizard.scope' },
@@ -67,7 +67,7 @@ const STEPS: StepCase[] = [
     choices: ['owners', 'managers', 'users', 'self'], help: 'Owners:', other: 'wizard.group' },
   { id: 'wizard.schedule', make: () => new ScheduleStep(), state: OWNERS, title: 'New access review · 4 of 5: how often?',
     choices: ['once', 'weekly', 'monthly', 'quarterly', 'semiannually', 'annually'], help: 'One time reviews', other: 'wizard.reviewers' },
-  { id: 'wizard.settings', make: () => new SettingsStep(), state: SCHEDULED, title: 'Settings', help: 'Justification', other: 'wizard.schedule' },
+  { id: 'wizard.settings', make: () => new SettingsStep(), state: SCHEDULED, title: 'New access review · 5 of 5: settings', help: 'Justification', other: 'wizard.schedule' },
   { id: 'wizard.which', make: () => new WhichSettingStep(), state: COMPLETE, title: 'Change a setting',
     choices: ['wizard.scope', 'wizard.group', 'wizard.reviewers', 'wizard.schedule', 'wizard.settings'], help: 'answer only that part', other: 'wizard.settings' },
 ];
@@ -127,7 +127,7 @@ describe('scope', () => {
 });
 
 describe('inactive days', () => {
-  const TITLE = 'Inactive for how many days?';
+  const TITLE = 'New access review · 1 of 5: inactive for how many days?';
 
   test.each([['45', 45], ['90 days', 90], ['730', 730], ['1', 1]])('typed %s → %i days', async (text, days) => {
     const { chat } = await open(new InactiveDaysStep(), { scopeKind: 'inactive' });
@@ -151,7 +151,7 @@ describe('inactive days', () => {
 
 describe('group', () => {
   const TITLE = 'New access review · 2 of 5: which group?';
-  const PICK = 'Which of these groups?';
+  const PICK = 'New access review · 2 of 5: which of these groups?';
   const ALL_STAFF: GroupRef = { id: GROUP.allStaff, displayName: 'All Staff', isDynamic: true };
   const ADMINS: GroupRef = { id: 'bbbbbbbb-0000-4000-8000-0000000000ff', displayName: 'Admins', isAssignableToRole: true };
   const pick = { start: { phase: 'pick', extra: { matches: [SALES, FINANCE, ALL_STAFF, ADMINS], query: 'x' } } };
@@ -215,7 +215,7 @@ describe('reviewers', () => {
   test('owners → the fallback question → me: the requester is the fallback', async () => {
     const { chat } = await open(new ReviewersStep(world.graphFor), MEMBERS);
     const fallback = await chat.press('wizard.reviewers', 'owners');
-    expectChoiceCard(fallback, 'wizard.reviewers', 'Fallback reviewer', ['me']);
+    expectChoiceCard(fallback, 'wizard.reviewers', 'New access review · 3 of 5: fallback reviewer', ['me']);
     expect(textOf(WizardChat.card(fallback))).toContain('Who reviews when the group has no owner?');
     expect(buttonsOf(WizardChat.card(fallback))[0]?.title).toBe('Me (Adele Vance)');
     await chat.say('me');
@@ -231,7 +231,7 @@ describe('reviewers', () => {
 
   test('specific people: typed addresses become users, with no fallback', async () => {
     const { chat } = await open(new ReviewersStep(world.graphFor), MEMBERS);
-    expectChoiceCard(await chat.say('users'), 'wizard.reviewers', 'Which people review?', []);
+    expectChoiceCard(await chat.say('users'), 'wizard.reviewers', 'New access review · 3 of 5: which people review?', []);
     await chat.say('megan@contoso.local, alex@contoso.local');
     const result = chat.stepResult;
     expect(result).toMatchObject({ outcome: 'next', state: { ...MEMBERS, reviewers: { kind: 'users' }, fallbackReviewers: [] } });
@@ -264,7 +264,7 @@ describe('reviewers', () => {
   ])('specific people: %s is re-asked (reviews/vocabulary: the same addresses as quick create)', async (text, reason) => {
     const { chat } = await open(new ReviewersStep(world.graphFor), MEMBERS);
     await chat.say('users');
-    expectRetry(chat, await chat.say(text), 'Which people review?', reason);
+    expectRetry(chat, await chat.say(text), 'New access review · 3 of 5: which people review?', reason);
   });
 
   test('back from the fallback question returns to the reviewers question', async () => {
@@ -289,10 +289,10 @@ describe('schedule', () => {
 
   test('monthly, from today (button), 14 days, never', async () => {
     const { chat } = await open(new ScheduleStep(), OWNERS);
-    expectChoiceCard(await chat.press('wizard.schedule', 'monthly'), 'wizard.schedule', 'Starting when?', [world.today]);
+    expectChoiceCard(await chat.press('wizard.schedule', 'monthly'), 'wizard.schedule', 'New access review · 4 of 5: starting when?', [world.today]);
     const duration = await chat.press('wizard.schedule', world.today);
-    expect(titleOf(WizardChat.card(duration))).toBe('How long does each run last?');
-    expectChoiceCard(await chat.say('14'), 'wizard.schedule', 'When does the series end?', ['never', 'date', 'count']);
+    expect(titleOf(WizardChat.card(duration))).toBe('New access review · 4 of 5: how long does each run last?');
+    expectChoiceCard(await chat.say('14'), 'wizard.schedule', 'New access review · 4 of 5: when does the series end?', ['never', 'date', 'count']);
     await chat.press('wizard.schedule', 'never');
     expectNext(chat, { ...OWNERS, schedule: { frequency: 'monthly', startDate: world.today, durationDays: 14, end: { kind: 'never' } } });
   });
@@ -312,12 +312,12 @@ describe('schedule', () => {
 
   test.each([
     [[], 'fortnightly', TITLE, 'Choose one time, weekly, monthly, quarterly, semi-annually or annually.'],
-    [['monthly'], 'tomorrow', 'Starting when?', '`tomorrow` is not a date written YYYY-MM-DD.'],
-    [['monthly'], '2030-02-30', 'Starting when?', '`2030-02-30` is not a date written YYYY-MM-DD.'],
-    [['weekly', 'today'], '8', 'How long does each run last?', 'Each run must last from 1 to 7 days.'],
-    [['weekly', 'today'], '0', 'How long does each run last?', 'Each run must last from 1 to 7 days.'],
-    [['monthly', 'today', '14'], 'sometimes', 'When does the series end?', 'Choose never, on a date, or after a number of runs.'],
-    [['monthly', 'today', '14', 'count'], '0', 'How many runs?', 'Type a number of runs from 1 to 999.'],
+    [['monthly'], 'tomorrow', 'New access review · 4 of 5: starting when?', '`tomorrow` is not a date written YYYY-MM-DD.'],
+    [['monthly'], '2030-02-30', 'New access review · 4 of 5: starting when?', '`2030-02-30` is not a real calendar date: February 2030 has 28 days.'],
+    [['weekly', 'today'], '8', 'New access review · 4 of 5: how long does each run last?', 'Each run must last from 1 to 7 days.'],
+    [['weekly', 'today'], '0', 'New access review · 4 of 5: how long does each run last?', 'Each run must last from 1 to 7 days.'],
+    [['monthly', 'today', '14'], 'sometimes', 'New access review · 4 of 5: when does the series end?', 'Choose never, on a date, or after a number of runs.'],
+    [['monthly', 'today', '14', 'count'], '0', 'New access review · 4 of 5: how many runs?', 'Type a number of runs from 1 to 999.'],
   ])('after %j, %s is re-asked with the reason', async (before, text, title, reason) => {
     const { chat } = await after(before);
     expectRetry(chat, await chat.say(text), title, reason);
@@ -339,17 +339,17 @@ describe('schedule', () => {
   test('a start date in the past names the date and today', async () => {
     const { chat } = await after(['monthly']);
     const past = addDays(world.today, -1);
-    expectRetry(chat, await chat.say(past), 'Starting when?', `${past} is in the past; the earliest start is today, ${world.today}.`);
+    expectRetry(chat, await chat.say(past), 'New access review · 4 of 5: starting when?', `${past} is in the past; the earliest start is today, ${world.today}.`);
   });
 
   test('an end date not after the start names the start', async () => {
     const { chat } = await after(['monthly', 'today', '14', 'date']);
-    expectRetry(chat, await chat.say(world.today), 'Last date', `Type a date after ${world.today}`);
+    expectRetry(chat, await chat.say(world.today), 'New access review · 4 of 5: last date', `Type a date after ${world.today}`);
   });
 
   test('back walks the phases: duration → start → frequency → leaves the step', async () => {
     const { chat } = await after(['weekly', 'today']);
-    expect(titleOf(WizardChat.card(await chat.say('back')))).toBe('Starting when?');
+    expect(titleOf(WizardChat.card(await chat.say('back')))).toBe('New access review · 4 of 5: starting when?');
     expect(titleOf(WizardChat.card(await chat.press('wizard.schedule', 'back')))).toBe(TITLE);
     expect(chat.result.status).toBe(DialogTurnStatus.waiting);
     await chat.say('back');
@@ -363,7 +363,7 @@ describe('settings', () => {
 
   test('the form shows the defaults and a generated name, with Next, Back and Cancel', async () => {
     const { card } = await open(new SettingsStep(), SCHEDULED);
-    expect(titleOf(card)).toBe('Settings');
+    expect(titleOf(card)).toBe('New access review · 5 of 5: settings');
     expect(JSON.stringify(card)).toContain('"value":"Finance Apps members – monthly review"');
     expect(buttonsOf(card).map((b) => [b.title, b.data])).toEqual([['Next', 'next'], ['Back', 'back'], ['Cancel', 'cancel']]
       .map(([t, choice]) => [t, { wizard: 'wizard.settings', choice }]));
@@ -403,12 +403,12 @@ describe('settings', () => {
     ['a 257-character description', { descriptionForReviewers: 'd'.repeat(257) }, 'at most 256 characters'],
   ])('%s is re-asked with the reason', async (_label, change, reason) => {
     const { chat } = await open(new SettingsStep(), SCHEDULED);
-    expectRetry(chat, await chat.press('wizard.settings', 'next', { ...FIELDS, ...change }), 'Settings', reason);
+    expectRetry(chat, await chat.press('wizard.settings', 'next', { ...FIELDS, ...change }), 'New access review · 5 of 5: settings', reason);
   });
 
   test('other typed text asks for the form', async () => {
     const { chat } = await open(new SettingsStep(), SCHEDULED);
-    expectRetry(chat, await chat.say('auto-apply please'), 'Settings', 'Change the settings in the form and press Next, or type next to keep them.');
+    expectRetry(chat, await chat.say('auto-apply please'), 'New access review · 5 of 5: settings', 'Change the settings in the form and press Next, or type next to keep them.');
   });
 });
 
