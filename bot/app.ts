@@ -82,13 +82,13 @@ export function createBot({ config, storage, tokens, graph, clock, log, teamDeta
   const sso = new SsoService(config, tokens, storage, log);
   const features = createFeatures(tokens);
   const graphFor = userGraph(graph);
-  const runner = new FeatureRunner(graphFor, log);
+  const teamGroups = new TeamGroups(teamDetails, log);
+  const runner = new FeatureRunner(graphFor, log, teamGroups);
   const drafts = createDraftStore(storage, clock);
   const ssoPrompt = new SsoPrompt(config, tokens, sso, clock);
   const steps = [new ScopeStep(), new InactiveDaysStep(), new GroupStep(graphFor), new ReviewersStep(graphFor), new ScheduleStep(),
     new SettingsStep(), new WhichSettingStep()];
   const policy: SignInPolicy = { config, tokens, prompt: ssoPrompt };
-  const teamGroups = new TeamGroups(teamDetails, log);
   const root = new RootDialog(clock, teamGroups, {
     feature: new FeatureDialog(features, runner, policy),
     createReview: new CreateReviewDialog(steps, drafts, graphFor, policy),

@@ -85,6 +85,7 @@ export function renderReviewsListCard(data: ReviewsListCardData): AdaptiveCardJs
   const total = Math.max(data.totalCount ?? data.reviews.length, data.reviews.length);
   return expandTemplate('reviewsList', reviewsListTemplate, {
     ...reviewsListText(data, rows.length, total),
+    notice: clip(data.notice ?? '', 500),
     rows,
     moreCount: total - rows.length,
   });

@@ -68,6 +68,8 @@ export interface ReviewsListCardData {
    * catalogue, so the card never names a command that does not exist or does not work where it is shown.
    */
   readonly hints?: { readonly listed?: string; readonly empty?: string };
+  /** A line under the title, e.g. that a channel lists only its team's reviews. */
+  readonly notice?: string;
 }
 
 /** Data for wizardAnswered.json: a wizard card once answered (Teams updates the message in place). */

@@ -11,6 +11,8 @@ export interface FeatureContext {
   args: string;
   /** Graph as the asking user, with their own token (each call throws SignInRequired when there is none). */
   graph: GraphApis;
+  /** In a team channel, the team's Microsoft 365 group ("this team"), when known. */
+  teamGroupId?: string;
 }
 
 /** A reply: an Adaptive Card (what card buttons get back as their replacement card) or plain text. */

@@ -6,10 +6,13 @@ import { quoted } from '../userText';
 import type { Feature } from './feature';
 
 const FILTERS: readonly ReviewsFilter[] = ['active', 'completed', 'all'];
+const PERSONAL_POINTER = 'Send `reviews` to me in personal chat for every review you can read.';
 
 /**
  * `reviews [active|completed|all]`: the access review definitions the user can read, as that user. `active` = not yet
- * finished, `completed` = finished, over Graph's whole status vocabulary (reviews/status.ts).
+ * finished, `completed` = finished, over Graph's whole status vocabulary (reviews/status.ts). In personal chat every
+ * review the user can read; a team channel is shared with the whole team, so only the reviews of the team's own
+ * group (Graph's documented `contains` filter); a group chat has no group of its own, so only a pointer.
  */
 export const reviewsFeature: Feature = {
   async run(context) {
@@ -18,11 +21,21 @@ export const reviewsFeature: Feature = {
       return { text: `I didn't understand ${quoted(context.args)} after \`reviews\`. Try \`reviews active\`, \`reviews completed\` or \`reviews all\`.` };
     }
     const filter = (word || 'all') as ReviewsFilter;
-    const page = await context.graph.reviews.listDefinitions(filter, 11);
-    const names = await context.graph.directory.groupNames(page.definitions.map(reviewedGroupId).filter((id): id is string => id !== undefined));
+    // A shared room shows no tenant-wide list: a group chat gets the pointer, a team channel its own team's reviews.
+    if (context.scope === 'groupChat') return { text: `A group chat is shared with everyone in it, so I list no reviews here. ${PERSONAL_POINTER}` };
+    const teamGroup = context.scope === 'channel' ? context.teamGroupId : undefined;
+    if (context.scope === 'channel' && teamGroup === undefined) {
+      return { text: `This channel is shared with the whole team, but I could not tell which group the team is, so I list no reviews here. ${PERSONAL_POINTER}` };
+    }
+    const page = await context.graph.reviews.listDefinitions(filter, 11, teamGroup);
+    const groupIds = page.definitions.map(reviewedGroupId).filter((id): id is string => id !== undefined);
+    const names = await context.graph.directory.groupNames(teamGroup === undefined ? groupIds : [...new Set([...groupIds, teamGroup])]);
     return {
       card: renderReviewsListCard({
         filter,
+        ...(teamGroup === undefined ? {} : {
+          notice: `Only the reviews of this team's group, ${names.get(teamGroup) ?? 'this team'}: this channel is shared with the whole team. ${PERSONAL_POINTER}`,
+        }),
         hints: {
           listed: suggesting('show', context.scope, 'Type **show** and a review name for details.'),
           empty: suggesting('createReview', context.scope, 'Type **create review** to start one.'),

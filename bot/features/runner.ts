@@ -3,6 +3,7 @@ import { isAppError } from '../errors';
 import type { GraphApis } from '../graph/apis';
 import type { GraphSeam } from '../graph/graphSeam';
 import type { Logger } from '../logger';
+import type { TeamGroups } from '../teamGroups';
 import { scopeOf, userIdOf } from '../turn';
 import type { Feature, FeatureReply } from './feature';
 
@@ -18,11 +19,14 @@ export const userGraph = (seam: Pick<GraphSeam, 'forUser'>): UserGraph => (turn)
  * and goes to onTurnError.
  */
 export class FeatureRunner {
-  constructor(private readonly graphFor: UserGraph, private readonly log: Logger) {}
+  constructor(private readonly graphFor: UserGraph, private readonly log: Logger, private readonly teams: Pick<TeamGroups, 'groupOf'>) {}
 
   async run(feature: Feature, turn: TurnContext, args: string): Promise<FeatureReply> {
     try {
-      return await feature.run({ turn, scope: scopeOf(turn), userId: userIdOf(turn), args, graph: this.graphFor(turn) });
+      const teamGroupId = await this.teams.groupOf(turn);
+      return await feature.run({
+        turn, scope: scopeOf(turn), userId: userIdOf(turn), args, graph: this.graphFor(turn), ...(teamGroupId === undefined ? {} : { teamGroupId }),
+      });
     } catch (error) {
       if (!isAppError(error) || error.code === 'SignInRequired') throw error;
       this.log.info({ code: error.code, status: error.status, activityId: turn.activity.id }, 'feature failed with a user-facing error');

@@ -33,17 +33,19 @@ async function readPage(client: Client, position: Position, what: string): Promi
 }
 
 /**
- * One page of access review definitions. `all`: Graph's page as it is. `active` / `completed`: the whole status
+ * One page of access review definitions (of one group's reviews when `groupId` is given). `all`: Graph's page as it is. `active` / `completed`: the whole status
  * vocabulary (reviews/status.ts) is filtered here, over the pages read, because the definitions list documents only a
  * single `status eq` (one status per request), not `or`. `nextLink` is set when more definitions (of this filter) may
  * follow: Graph's link after the last page read.
  */
-export async function listDefinitions(client: Client, filter: DefinitionFilter, top = 100): Promise<DefinitionPage> {
+export async function listDefinitions(client: Client, filter: DefinitionFilter, top = 100, groupId?: string): Promise<DefinitionPage> {
   const what = 'list the access reviews';
+  // One group's reviews (a team channel lists its own team's): the documented `contains` filter on the scope's query.
+  const ofGroup = groupId === undefined ? {} : { filter: odataFilter`contains(scope/microsoft.graph.accessReviewQueryScope/query, ${`/groups/${groupId.toLowerCase()}`})` };
   try {
-    if (filter === 'all') return await readPage(client, { first: { top: Math.min(top, PAGE), select: LIST_FIELDS } }, what);
+    if (filter === 'all') return await readPage(client, { first: { top: Math.min(top, PAGE), select: LIST_FIELDS, ...ofGroup } }, what);
     const found: ReviewDefinition[] = [];
-    let position: Position | undefined = { first: { top: PAGE, select: LIST_FIELDS } };
+    let position: Position | undefined = { first: { top: PAGE, select: LIST_FIELDS, ...ofGroup } };
     let link: string | undefined;
     for (let pages = 0; position !== undefined && pages < STATUS_PAGES; pages += 1) {
       const page: Page = await readPage(client, position, what);

@@ -43,7 +43,7 @@ export interface UsersByEmail {
 
 export interface AccessReviewsApi {
   /** One page of definitions (Graph's page size is at most 100). */
-  listDefinitions(filter: DefinitionFilter, top?: number): Promise<DefinitionPage>;
+  listDefinitions(filter: DefinitionFilter, top?: number, groupId?: string): Promise<DefinitionPage>;
   /**
    * Definitions named exactly `name` among those with this `scope` (to find a create whose answer was lost), read with
    * documented query options only: the scope's `contains` filter where Graph has one, every page followed.

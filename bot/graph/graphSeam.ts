@@ -11,7 +11,7 @@ import type { GraphClientFactory } from './graphClient';
 export function graphApisOver(client: () => Promise<Client>): GraphApis {
   return {
     reviews: {
-      listDefinitions: async (filter, top) => listDefinitions(await client(), filter, top),
+      listDefinitions: async (filter, top, groupId) => listDefinitions(await client(), filter, top, groupId),
       findDefinitionsByName: async (name, scope) => findDefinitionsByName(await client(), name, scope),
       createDefinition: async (body) => createDefinition(await client(), body),
     },

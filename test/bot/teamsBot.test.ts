@@ -4,7 +4,7 @@ import type { ReviewDefinition } from '../../bot/graph/apis';
 import { IDS, smallTenant } from '../support/fakeGraph';
 import { installActivities, OAUTH_CARD, oauthCardOf, type Scope } from '../support/teamsActivities';
 import {
-  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, GROUP_CHAT, invokeCard, NOW, PEOPLE, PERSONAL, ssoTokenFor, type BotHarness, type Reply,
+  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, GROUP_CHAT, invokeCard, NOW, PEOPLE, PERSONAL, SALES_TEAM, ssoTokenFor, type BotHarness, type Reply,
 } from './support/botHarness';
 
 /**
@@ -69,14 +69,32 @@ describe('help', () => {
 });
 
 describe('reviews, signed in', () => {
-  test.each(SCOPES)('in %s: the reviews card from the tenant, every Graph call made as the sender', async (_scope, where) => {
+  test('in personal chat: every review the user can read, every Graph call made as the sender', async () => {
     bot = harness({ signedIn: [IDS.adele, IDS.megan] });
-    const card = cardOf(only(await bot.say(PEOPLE.megan, 'reviews', where)));
+    const card = cardOf(only(await bot.say(PEOPLE.megan, 'reviews')));
     expect(cardTexts(card)).toEqual(REVIEWS_CARD);
     expect(validateCard(card ?? {})).toEqual([]);
     expect(bot.tenant.methods()).toEqual(['listDefinitions', 'groupNames']);
     expect(new Set(bot.tenant.calls.map((call) => call.as))).toEqual(new Set([IDS.megan]));
     expect(bot.tenant.appViews).toBe(0);
+  });
+
+  // Issue 10, item 5: a team channel is shared with the whole team; the tenant-wide list stays in personal chat.
+  test('in a team channel: only the reviews of the team\'s own group, said so, with the pointer to personal chat', async () => {
+    bot = harness({ signedIn: [IDS.megan] });
+    const card = cardOf(only(await bot.say(PEOPLE.megan, 'reviews', CHANNEL)));
+    expect(cardTexts(card)).toEqual(['Access reviews', 'Only the reviews of this team\'s group, Sales Team: this channel is shared with the whole team. ' +
+      'Send `reviews` to me in personal chat for every review you can read.', 'Sales Team guests', 'Guests of Sales Team · In progress · Quarterly',
+    'Showing 1 of 1 access reviews.']);
+    expect(bot.tenant.calls[0]).toEqual({ as: IDS.megan, method: 'listDefinitions', args: ['all', 11, IDS.sales] });
+    expect(bot.teamLookups).toEqual([SALES_TEAM.id]);
+  });
+
+  test('in a group chat (no team group): only the pointer, and Graph is not asked', async () => {
+    bot = harness({ signedIn: [IDS.megan] });
+    expect(textOf(await bot.say(PEOPLE.megan, 'reviews', GROUP_CHAT)))
+      .toBe('A group chat is shared with everyone in it, so I list no reviews here. Send `reviews` to me in personal chat for every review you can read.');
+    expect(bot.tenant.calls).toEqual([]);
   });
 
   test('`reviews active` lists the running ones only', async () => {
@@ -224,12 +242,12 @@ describe('sign-in invokes that arrive when no sign-in is waiting (known bugs)', 
   // The other member also gets a stray "Type `help`…" (see the next test).
   test('group chat: another member answering the OAuthCard does not swallow the requester\'s sign-in', async () => {
     bot = harness({ env: { SSO_MODE: 'teams' } });
-    const request = oauthCardOf(only(await bot.say(PEOPLE.adele, 'reviews', GROUP_CHAT)));
+    const request = oauthCardOf(only(await bot.say(PEOPLE.adele, 'create review', GROUP_CHAT)));
     const exchange = (userId: string): Record<string, unknown> => ({ id: request?.id, connectionName: request?.connectionName, token: ssoTokenFor(userId) });
     await bot.invoke(PEOPLE.megan, 'signin/tokenExchange', exchange(IDS.megan), GROUP_CHAT);
     const adele = await bot.invoke(PEOPLE.adele, 'signin/tokenExchange', exchange(IDS.adele), GROUP_CHAT);
     expect(adele.invoke).toEqual({ status: 200, body: { id: request?.id, connectionName: request?.connectionName } });
-    expect(cardTexts(cardOf(only(adele.replies)))).toEqual(REVIEWS_CARD);
+    expect(cardTexts(cardOf(only(adele.replies)))[0]).toBe('New access review · 1 of 5: what to review?');
   });
 
   // Was a bug (found by this test, fixed in rootDialog.ts: invokes with no prompt waiting end silently): TeamsBot runs the root dialog for a signed-in `signin/tokenExchange` and for every

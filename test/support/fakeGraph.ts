@@ -146,8 +146,8 @@ function fakeApis(tenant: FakeTenant, as: string): GraphApis {
   const call = <T>(method: FakeMethod, args: unknown[], run: () => T): Promise<T> => tenant.call(as, method, args, run);
   const reviews: AccessReviewsApi = {
     // Active / completed over the whole status vocabulary, as the seam filters them (reviews/status.ts).
-    listDefinitions: (filter: DefinitionFilter, top = 100) => call('listDefinitions', [filter, top], (): DefinitionPage => {
-      const matching = tenant.definitions.filter((d) => inReviewsList(filter, d.status));
+    listDefinitions: (filter: DefinitionFilter, top = 100, groupId?: string) => call('listDefinitions', groupId === undefined ? [filter, top] : [filter, top, groupId], (): DefinitionPage => {
+      const matching = tenant.definitions.filter((d) => inReviewsList(filter, d.status) && (groupId === undefined || scopeQuery(d).includes(`/groups/${groupId.toLowerCase()}`)));
       return { definitions: matching.slice(0, top), nextLink: matching.length > top ? `fake://definitions?$skip=${top}` : undefined };
     }),
     // Named `name`, among the reviews of the scope's group when it names one (the documented contains filter).

@@ -91,7 +91,7 @@ describe('behaviour: user commands act as their sender, never as the app', () =>
   }
 
   test('every feature, with and without arguments', async () => {
-    const runner = new FeatureRunner(userGraph(tenant), log);
+    const runner = new FeatureRunner(userGraph(tenant), log, { groupOf: () => Promise.resolve(IDS.sales) });
     const features = createFeatures(tokens);
     expect(features.size).toBeGreaterThan(3);
     for (const [name, feature] of features) {
