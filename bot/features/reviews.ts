@@ -2,11 +2,25 @@ import { renderReviewsListCard, type ReviewsFilter } from '../../cards';
 import { describeRecurrence, describeScope, reviewedGroupId } from '../../reviews/describe';
 import { statusWords } from '../../reviews/status';
 import { suggesting } from '../commands';
+import { AppError, isAppError } from '../errors';
 import { quoted } from '../userText';
 import type { Feature } from './feature';
 
 const FILTERS: readonly ReviewsFilter[] = ['active', 'completed', 'all'];
 const PERSONAL_POINTER = 'Send `reviews` to me in personal chat for every review you can read.';
+/** For someone Graph refuses the list to (no admin or reader role): where their own reviews are, and whom to ask. */
+const WITHOUT_A_ROLE = 'If you were asked to review someone\'s access, the invitation email and My Access (https://myaccess.microsoft.com) ' +
+  'list the reviews waiting for you. To see every review here, ask an Identity Governance Administrator of your organisation for one of those roles.';
+
+/** A 403 on the list says which roles read reviews, and then what the user can do without one. */
+async function withWayForward<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    if (isAppError(error, 'Forbidden')) throw new AppError('Forbidden', `${error.userMessage} ${WITHOUT_A_ROLE}`, { cause: error, status: error.status });
+    throw error;
+  }
+}
 
 /**
  * `reviews [active|completed|all]`: the access review definitions the user can read, as that user. `active` = not yet
@@ -27,7 +41,7 @@ export const reviewsFeature: Feature = {
     if (context.scope === 'channel' && teamGroup === undefined) {
       return { text: `This channel is shared with the whole team, but I could not tell which group the team is, so I list no reviews here. ${PERSONAL_POINTER}` };
     }
-    const page = await context.graph.reviews.listDefinitions(filter, 11, teamGroup);
+    const page = await withWayForward(context.graph.reviews.listDefinitions(filter, 11, teamGroup));
     const groupIds = page.definitions.map(reviewedGroupId).filter((id): id is string => id !== undefined);
     const names = await context.graph.directory.groupNames(teamGroup === undefined ? groupIds : [...new Set([...groupIds, teamGroup])]);
     return {

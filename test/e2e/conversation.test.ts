@@ -89,6 +89,8 @@ test('in local SSO mode a Graph command signs in silently and answers as the use
   teams.clear();
   await teams.message(USERS.megan, 'reviews');
   expect(await lastText()).toContain('Identity Governance Administrator');
+  // Issue 10, item 16: and what someone without a role can do.
+  expect(await lastText()).toContain('My Access (https://myaccess.microsoft.com) list the reviews waiting for you.');
 });
 
 test('malformed requests are refused and change nothing; the bot stays healthy', async () => {
