@@ -6,7 +6,7 @@
  */
 import type { DefaultDecision, Frequency, RecurrenceEnd } from '../../reviews/settings';
 import {
-  DATE_FORMAT, FREQUENCIES, FREQUENCY_KEYWORDS, orList, parseEmail, parseIsoDate, parsePositiveInteger, UNIT_WORDS,
+  DATE_FORMAT, FREQUENCIES, FREQUENCY_KEYWORDS, orList, parseEmail, dateProblem, parseIsoDate, writtenAsDate, parsePositiveInteger, UNIT_WORDS,
 } from '../../reviews/vocabulary';
 import { quoted } from '../userText';
 import { tokenize, type Token } from './quickCreateTokens';
@@ -36,6 +36,8 @@ const NUMBER = 'a whole number above 0';
 const DATE = `a date as ${DATE_FORMAT}`;
 const EMAIL = '<email>';
 const CLOSING_QUOTE = 'a closing quote';
+/** Alternatives that describe what is expected rather than show it: said as words, the others as code. */
+const DESCRIPTIONS: ReadonlySet<string> = new Set([NUMBER, DATE, CLOSING_QUOTE]);
 const TARGET_EXPECTED = ['"<group display name>"', '<one-word group name>', 'this team', 'all groups'];
 const REVIEWER_EXPECTED = ['owners', 'managers', 'me', 'self', '<email>[,<email>...]'];
 const DECISION_EXPECTED = ['no change', 'approve', 'deny', 'recommend'];
@@ -67,7 +69,8 @@ const REVIEWER_WORDS = ['owners', 'managers', 'me', 'self'] as const;
 
 /** Thrown inside the parser only: the word not understood and what was expected there. */
 class NotUnderstood extends Error {
-  constructor(readonly word: string, readonly expected: readonly string[]) {
+  /** `why`: what is wrong with the word when that is known (an impossible calendar date). */
+  constructor(readonly word: string, readonly expected: readonly string[], readonly why?: string) {
     super(word);
   }
 }
@@ -140,7 +143,7 @@ class Parser {
   private date(): string {
     const word = this.word([DATE]);
     const date = parseIsoDate(word.text);
-    if (date === undefined) throw new NotUnderstood(word.raw, [DATE]);
+    if (date === undefined) throw new NotUnderstood(word.raw, [DATE], writtenAsDate(word.text) ? dateProblem(word.text) : undefined);
     return date;
   }
 
@@ -232,12 +235,18 @@ class Parser {
   }
 }
 
-/** The error sentence of the product spec ("Errors users see"). */
-function failure(word: string, expected: readonly string[]): QuickCreateResult {
-  const alternatives = expected.length === 0 ? 'nothing more' : orList(expected);
+/**
+ * The error sentence of the product spec ("Errors users see"). Each alternative is a code span: a placeholder such
+ * as `<YYYY-MM-DD>` outside one is taken for markup by Teams and disappears ("starting , ending ,").
+ */
+function failure(word: string, expected: readonly string[], why?: string): QuickCreateResult {
+  const alternatives = expected.length === 0 ? 'nothing more'
+    : orList(expected.map((alternative) => (DESCRIPTIONS.has(alternative) ? alternative : `\`${alternative}\``)));
   const message = word === ''
     ? `Your review command ended too early: expected ${alternatives}.`
-    : `I didn't understand ${quoted(word)} in your review command. Expected: ${alternatives}.`;
+    : why !== undefined
+      ? `${quoted(word)} ${why}. Expected: ${alternatives}.`
+      : `I didn't understand ${quoted(word)} in your review command. Expected: ${alternatives}.`;
   return { ok: false, word, expected: [...expected], message };
 }
 
@@ -246,7 +255,7 @@ export function parseQuickCreate(args: string): QuickCreateResult {
   try {
     return { ok: true, request: new Parser(tokenize(args)).parse() };
   } catch (error) {
-    if (error instanceof NotUnderstood) return failure(error.word, error.expected);
+    if (error instanceof NotUnderstood) return failure(error.word, error.expected, error.why);
     throw error;
   }
 }
