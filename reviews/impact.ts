@@ -18,6 +18,8 @@ export interface ScopeCounts {
   /** All-groups reviews: groups that have guests (one review run per group). */
   groupsWithGuests?: number;
   requesterInScope: boolean;
+  /** Reviews that already cover the reviewed group (name and status in words), when they were looked up. */
+  existingReviews?: Array<{ displayName: string; status: string }>;
 }
 
 export type ImpactWarning =
@@ -34,7 +36,9 @@ export type ImpactWarning =
   /** Guests seldom have a manager in the directory, so the fallback gets most of a manager review of guests. */
   | { kind: 'managersOfGuests' }
   /** A text of the requester's own still names a group the review covered before a change (issue 10, item 2). */
-  | { kind: 'textNamesFormerGroup'; text: 'name' | 'descriptionForReviewers'; group: string };
+  | { kind: 'textNamesFormerGroup'; text: 'name' | 'descriptionForReviewers'; group: string }
+  /** The group already has reviews (issue 10, item 9): a second one may be a mistake. */
+  | { kind: 'existingReviews'; reviews: Array<{ displayName: string; status: string }> };
 
 export interface ImpactPreview {
   principals: number;
@@ -123,6 +127,7 @@ export function impactPreview(settings: ReviewSettings, counts: ScopeCounts): Im
     warnings.push({ kind: 'autoApplyRecommendation', couldLoseAccess: counts.principals });
   }
   if (counts.requesterInScope) warnings.push({ kind: 'requesterInScope' });
+  if (counts.existingReviews !== undefined && counts.existingReviews.length > 0) warnings.push({ kind: 'existingReviews', reviews: counts.existingReviews });
   if (reviewers.kind === 'owners' && scope.kind !== 'allGroupsGuests' && counts.owners === 0) warnings.push({ kind: 'noOwners' });
   if (reviewers.kind === 'managers' && isGuestScope(scope)) warnings.push({ kind: 'managersOfGuests' });
   if (scope.kind !== 'allGroupsGuests' && scope.group.isDynamic) warnings.push({ kind: 'dynamicGroup' });
@@ -156,6 +161,12 @@ export function warningText(warning: ImpactWarning, settings: ReviewSettings): s
         `recommends denying (mostly people who have not signed in for 30 days): ${lose(warning.couldLoseAccess)}.`;
     case 'requesterInScope':
       return "You are in this review's scope.";
+    case 'existingReviews': {
+      const shown = warning.reviews.slice(0, 3).map((review) => `"${review.displayName}" (${review.status})`);
+      const more = warning.reviews.length - shown.length;
+      const list = more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+      return `${group} already has ${warning.reviews.length === 1 ? 'a review' : `${warning.reviews.length} reviews`}: ${list}. Check this one is not a duplicate.`;
+    }
     case 'noOwners':
       return `${group} has no owners, so ${fallback} (${theFallback}) will review everything.`;
     case 'managersOfGuests':

@@ -4,7 +4,9 @@ import { describeSettings } from '../../reviews/describeSettings';
 import { impactPreview, warningText, type ScopeCounts } from '../../reviews/impact';
 import type { ReviewSettings, UserRef } from '../../reviews/settings';
 import { validateSettings } from '../../reviews/validateSettings';
-import type { DirectoryApi } from '../graph/apis';
+import { isAppError } from '../errors';
+import type { GraphApis } from '../graph/apis';
+import { statusWords } from '../../reviews/status';
 import { replyActivity } from '../features/feature';
 import type { Opened } from '../pending/pendingActions';
 import { actorOf } from '../turn';
@@ -14,7 +16,8 @@ import type { CreatedReview, DraftPayload, DraftStore, ReviewDraft } from './dra
  * What the scope holds right now, read with the user's token: counts only (`$count` with
  * `ConsistencyLevel: eventual`), never the member lists, so a 10,000-member group costs the same requests.
  */
-export async function readCounts(directory: DirectoryApi, settings: ReviewSettings, requester: UserRef): Promise<ScopeCounts> {
+export async function readCounts(graph: GraphApis, settings: ReviewSettings, requester: UserRef): Promise<ScopeCounts> {
+  const { directory } = graph;
   const scope = settings.scope;
   if (scope.kind === 'allGroupsGuests') {
     const guests = await directory.countGuests();
@@ -22,13 +25,28 @@ export async function readCounts(directory: DirectoryApi, settings: ReviewSettin
   }
   const groupId = scope.group.id;
   const guestsOnly = scope.kind === 'guests';
-  const [principals, guests, owners, requesterInScope] = await Promise.all([
+  const [principals, guests, owners, requesterInScope, existingReviews] = await Promise.all([
     directory.countGroupUsers(groupId, guestsOnly),
     guestsOnly ? Promise.resolve(undefined) : directory.countGroupUsers(groupId, true),
     settings.reviewers.kind === 'owners' ? directory.countGroupOwners(groupId) : Promise.resolve(undefined),
     guestsOnly ? Promise.resolve(false) : directory.isInGroup(groupId, requester.id),
+    existingReviewsOf(graph, groupId),
   ]);
-  return { principals, guests: guests ?? principals, owners, requesterInScope };
+  return { principals, guests: guests ?? principals, owners, requesterInScope, ...(existingReviews === undefined ? {} : { existingReviews }) };
+}
+
+/**
+ * The reviews that already cover this group (Graph's documented `contains` filter on the scope's query: one request).
+ * A user who may not list reviews (403) or a busy Graph only loses the warning: the draft is not held up for it.
+ */
+async function existingReviewsOf(graph: GraphApis, groupId: string): Promise<Array<{ displayName: string; status: string }> | undefined> {
+  try {
+    const page = await graph.reviews.listDefinitions('all', 10, groupId);
+    return page.definitions.map((definition) => ({ displayName: definition.displayName ?? '(no name)', status: statusWords(definition.status) }));
+  } catch (error) {
+    if (isAppError(error, 'SignInRequired')) throw error;
+    return undefined;
+  }
 }
 
 /** The confirmation card of a draft's current revision (also the refreshed card an outdated press gets back). */
@@ -66,11 +84,11 @@ function notRevisedText(outcome: Opened<DraftPayload, CreatedReview>): string {
  * this conversation); the card carries only the draft's id and revision, so its data cannot change what is
  * created. With `draftId` the draft is revised (its owner only, while it is still pending).
  */
-export async function sendConfirmation(turn: TurnContext, directory: DirectoryApi, drafts: DraftStore, input: {
+export async function sendConfirmation(turn: TurnContext, graph: GraphApis, drafts: DraftStore, input: {
   settings: ReviewSettings; requester: UserRef; today: string; draftId?: string;
 }): Promise<void> {
   const { settings, requester, today } = input;
-  const payload: DraftPayload = { settings, counts: await readCounts(directory, settings, requester) };
+  const payload: DraftPayload = { settings, counts: await readCounts(graph, settings, requester) };
   const actor = actorOf(turn);
   let draft: ReviewDraft;
   if (input.draftId === undefined) {

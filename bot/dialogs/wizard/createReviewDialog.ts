@@ -158,7 +158,7 @@ export class CreateReviewDialog extends SignedInDialog<CreateReviewOptions> {
     const settings = settingsFromState(progress.state, progress.context);
     return this.attempt(inner, CONFIRM, async () => {
       try {
-        await sendConfirmation(inner.context, this.graphFor(inner.context).directory, this.drafts, {
+        await sendConfirmation(inner.context, this.graphFor(inner.context), this.drafts, {
           settings, requester: progress.context.requester, today: progress.context.today, draftId: progress.draftId,
         });
       } catch (error) {

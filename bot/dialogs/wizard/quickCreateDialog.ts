@@ -62,11 +62,11 @@ export class QuickCreateDialog extends SignedInDialog<QuickCreateOptions> {
       return inner.endDialog();
     }
     const target = request.target;
-    if (target.kind !== 'group') return this.confirm(inner, { request, resolved, context }, directory);
+    if (target.kind !== 'group') return this.confirm(inner, { request, resolved, context });
     const matches = await directory.searchGroups(target.name, 8);
     const exact = matches.filter((g) => g.displayName.toLowerCase() === target.name.toLowerCase());
     const single = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
-    if (single) return this.confirm(inner, { request, resolved: { ...resolved, group: single }, context }, directory);
+    if (single) return this.confirm(inner, { request, resolved: { ...resolved, group: single }, context });
     if (matches.length === 0) {
       await inner.context.sendActivity(`No group's name starts with ${quoted(target.name)}. Check the name, or use \`create review\` to search step by step.`);
       return inner.endDialog();
@@ -96,13 +96,13 @@ export class QuickCreateDialog extends SignedInDialog<QuickCreateOptions> {
   private confirmPicked(inner: DialogContext): Promise<DialogTurnResult> {
     return this.attempt(inner, CONFIRM_PICKED, async () => {
       const picked = this.ownState(inner).quick as PickingGroup;
-      return this.confirm(inner, picked, this.graphFor(inner.context).directory);
+      return this.confirm(inner, picked);
     });
   }
 
-  private async confirm(inner: DialogContext, { request, resolved, context }: PickingGroup, directory: DirectoryApi): Promise<DialogTurnResult> {
+  private async confirm(inner: DialogContext, { request, resolved, context }: PickingGroup): Promise<DialogTurnResult> {
     const settings = completeSettings(settingsDraftFrom(request, resolved), context.requester, context.today);
-    await sendConfirmation(inner.context, directory, this.drafts, { settings, requester: context.requester, today: context.today });
+    await sendConfirmation(inner.context, this.graphFor(inner.context), this.drafts, { settings, requester: context.requester, today: context.today });
     return inner.endDialog();
   }
 

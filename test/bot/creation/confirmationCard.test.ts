@@ -50,7 +50,7 @@ afterEach(async () => {
 });
 
 async function draftOf(settings: ReviewSettings): Promise<ReviewDraft> {
-  const counts = await readCounts(tenant.forUser(ADELE.id).directory, settings, ADELE);
+  const counts = await readCounts(tenant.forUser(ADELE.id), settings, ADELE);
   return drafts.start({ id: ADELE.id, name: ADELE.displayName }, CONVERSATION, { settings, counts });
 }
 
@@ -103,7 +103,7 @@ describe('draftCard', () => {
   test('the counts are read as the requester, counts only (never member lists)', async () => {
     await draftOf(membersWithAutoDeny());
     expect(new Set(tenant.calls.map((call) => call.as))).toEqual(new Set([IDS.adele]));
-    expect(tenant.methods().sort()).toEqual(['countGroupOwners', 'countGroupUsers', 'countGroupUsers', 'isInGroup']);
+    expect(tenant.methods().sort()).toEqual(['countGroupOwners', 'countGroupUsers', 'countGroupUsers', 'isInGroup', 'listDefinitions']);
   });
 
   test('a start date in the past (by the clock\'s today): Create hidden, the problem listed', async () => {
@@ -170,7 +170,7 @@ describe('sendConfirmation', () => {
     return adapter.activeQueue.splice(0);
   }
   const send = (user: UserRef, settings: ReviewSettings, draftId?: string): Promise<Reply[]> => turnOf(user, (turn) =>
-    sendConfirmation(turn, tenant.forUser(user.id).directory, drafts, { settings, requester: user, today: TODAY, ...(draftId ? { draftId } : {}) }));
+    sendConfirmation(turn, tenant.forUser(user.id), drafts, { settings, requester: user, today: TODAY, ...(draftId ? { draftId } : {}) }));
   const idOf = (replies: Reply[]): { confirmationId: string; revision: number } => {
     const { confirmationId, revision } = buttonsOf(cardOf(replies[0])).find((b) => b.title === 'Cancel')?.data ?? {};
     return { confirmationId: String(confirmationId), revision: Number(revision) };
