@@ -48,7 +48,9 @@ export const reviewsFeature: Feature = {
       card: renderReviewsListCard({
         filter,
         ...(teamGroup === undefined ? {} : {
-          notice: `Only the reviews of this team's group, ${names.get(teamGroup) ?? 'this team'}: this channel is shared with the whole team. ${PERSONAL_POINTER}`,
+          // A card's markdown has bold but no code spans.
+          notice: `Only the reviews of this team's group, ${names.get(teamGroup) ?? 'this team'}: this channel is shared with the whole team. ` +
+            PERSONAL_POINTER.replace('`reviews`', '**reviews**'),
         }),
         hints: {
           listed: suggesting('show', context.scope, 'Type **show** and a review name for details.'),

@@ -84,7 +84,7 @@ describe('reviews, signed in', () => {
     bot = harness({ signedIn: [IDS.megan] });
     const card = cardOf(only(await bot.say(PEOPLE.megan, 'reviews', CHANNEL)));
     expect(cardTexts(card)).toEqual(['Access reviews', 'Only the reviews of this team\'s group, Sales Team: this channel is shared with the whole team. ' +
-      'Send `reviews` to me in personal chat for every review you can read.', 'Sales Team guests', 'Guests of Sales Team · In progress · Quarterly',
+      'Send **reviews** to me in personal chat for every review you can read.', 'Sales Team guests', 'Guests of Sales Team · In progress · Quarterly',
     'Showing 1 of 1 access reviews.']);
     expect(bot.tenant.calls[0]).toEqual({ as: IDS.megan, method: 'listDefinitions', args: ['all', 11, IDS.sales] });
     expect(bot.teamLookups).toEqual([SALES_TEAM.id]);
