@@ -15,6 +15,8 @@ export interface CommandDeps {
   tokens: TokenProvider;
   /** The help card's rows for a scope, computed from the catalogue. */
   helpGroups(scope: Scope): HelpGroupData[];
+  /** `text` when the command named `name` works in `scope` in this version, else undefined (never promise a missing one). */
+  suggesting(name: string, scope: Scope, text: string): string | undefined;
 }
 
 /** What a command does: one answer (a feature) or a conversation (a dialog the root dialog begins). */

@@ -10,6 +10,6 @@ export const reviews: CommandDefinition = {
   scopes: ['personal', 'groupChat', 'channel'],
   signIn: 'user',
   menu: 'List access reviews: reviews [active|completed|all]',
-  run: { kind: 'feature', feature: () => reviewsFeature },
+  run: { kind: 'feature', feature: (deps) => reviewsFeature((name, scope, text) => deps.suggesting(name, scope, text)) },
   verbs: [REVIEWS_LIST],
 };

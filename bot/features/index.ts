@@ -1,4 +1,4 @@
-import { COMMANDS, helpGroups } from '../commands';
+import { COMMANDS, helpGroups, suggesting } from '../commands';
 import type { CommandDeps } from '../commands/command';
 import type { TokenProvider } from '../auth/tokenProvider';
 import type { Feature } from './feature';
@@ -9,7 +9,7 @@ export type FeatureRegistry = ReadonlyMap<string, Feature>;
 
 /** Built from the catalogue: each command's own feature, or "not available yet" for a planned command. */
 export function createFeatures(tokens: TokenProvider): FeatureRegistry {
-  const deps: CommandDeps = { tokens, helpGroups };
+  const deps: CommandDeps = { tokens, helpGroups, suggesting };
   const features = new Map<string, Feature>();
   for (const command of COMMANDS) {
     if (command.run?.kind === 'feature') features.set(command.name, command.run.feature(deps));

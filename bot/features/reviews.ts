@@ -1,7 +1,7 @@
 import { renderReviewsListCard, type ReviewsFilter } from '../../cards';
 import { describeRecurrence, describeScope, reviewedGroupId } from '../../reviews/describe';
 import { statusWords } from '../../reviews/status';
-import { suggesting } from '../commands';
+import type { CommandDeps } from '../commands/command';
 import { AppError, isAppError } from '../errors';
 import { quoted } from '../userText';
 import type { Feature } from './feature';
@@ -28,7 +28,7 @@ async function withWayForward<T>(request: Promise<T>): Promise<T> {
  * review the user can read; a team channel is shared with the whole team, so only the reviews of the team's own
  * group (Graph's documented `contains` filter); a group chat has no group of its own, so only a pointer.
  */
-export const reviewsFeature: Feature = {
+export const reviewsFeature = (suggesting: CommandDeps['suggesting']): Feature => ({
   async run(context) {
     const word = context.args.trim().toLowerCase();
     if (word !== '' && !FILTERS.includes(word as ReviewsFilter)) {
@@ -67,4 +67,4 @@ export const reviewsFeature: Feature = {
       }),
     };
   },
-};
+});
