@@ -59,3 +59,11 @@ describe.each(SCOPES)('in %s', (scope, where) => {
     expect(broken).toEqual([]);
   });
 });
+
+// Issue 10, item 10: the help card's quick-create example works where the card is shown (`this team` only in a team channel).
+test.each(SCOPES)('the help card\'s quick-create example fits %s', async (scope, where) => {
+  bot = buildBot();
+  const texts = textsOf(await bot.say(PEOPLE.adele, 'help', where));
+  const example = texts.find((text) => text.includes('create in one line, e.g. '));
+  expect(example).toBe(`review <target> [options] — create in one line, e.g. ${scope === 'channel' ? 'review this team guests monthly' : 'review "Sales Team" guests quarterly'}`);
+});
