@@ -1,12 +1,14 @@
 import { clip, escapeCardText, expandTemplate, unescapeCardText } from './template';
 import channelSignInTemplate from './channelSignIn.json';
 import helpTemplate from './help.json';
+import reviewChoiceTemplate from './reviewChoice.json';
 import reviewsListTemplate from './reviewsList.json';
 import welcomeTemplate from './welcome.json';
 import type {
   AdaptiveCardJson,
   ChannelSignInCardData,
   HelpCardData,
+  ReviewChoiceCardData,
   ReviewsFilter,
   ReviewsListCardData,
   WelcomeCardData,
@@ -25,6 +27,21 @@ export {
   renderWizardAnsweredCard,
   renderWizardChoiceCard,
 } from './createCards';
+
+/** Buttons a review choice card offers (one ActionSet each, within the host's limits). */
+export const MAX_REVIEW_CHOICES = 8;
+
+/** Several reviews match a typed `<review>`: one button each, replaying the command with that review's id. */
+export function renderReviewChoiceCard(data: ReviewChoiceCardData): AdaptiveCardJson {
+  if (!isCardVerb(data.verb)) throw new Error(`Card "reviewChoice": unknown verb ${String(data.verb)}`);
+  const choices = data.choices.slice(0, MAX_REVIEW_CHOICES).map((choice) => {
+    if (choice.id.length > 128) throw new Error('Card "reviewChoice": a review id longer than 128 characters');
+    return { title: clip(choice.title, 80), args: choice.id };
+  });
+  return expandTemplate('reviewChoice', reviewChoiceTemplate, {
+    title: clip(data.title, 256), text: clip(data.text, 1000), verb: data.verb, choices, more: data.more + Math.max(0, data.choices.length - choices.length),
+  });
+}
 
 /** Rows the reviews list shows before it says "and N more". */
 export const REVIEWS_LIST_MAX_ROWS = 10;

@@ -72,6 +72,20 @@ export interface ReviewsListCardData {
   readonly notice?: string;
 }
 
+/**
+ * Data for reviewChoice.json: several reviews match what was typed; each button replays the command (its `verb`)
+ * with the review's id as `args` (card data is untrusted: the command resolves the id again, as the presser).
+ */
+export interface ReviewChoiceCardData {
+  readonly title: string;
+  readonly text: string;
+  readonly verb: CardVerb;
+  /** Up to 8: the button's text (name · status) and the review's id. */
+  readonly choices: ReadonlyArray<{ readonly title: string; readonly id: string }>;
+  /** How many more matched than are shown. */
+  readonly more: number;
+}
+
 /** Data for wizardAnswered.json: a wizard card once answered (Teams updates the message in place). */
 export interface WizardAnsweredCardData {
   readonly title: string;

@@ -61,6 +61,34 @@ export async function listDefinitions(client: Client, filter: DefinitionFilter, 
   }
 }
 
+/** One definition by id (the whole object, as Graph returns it). */
+export async function getDefinition(client: Client, id: string): Promise<ReviewDefinition> {
+  const what = 'read the access review';
+  try {
+    return parseAnswer(definitionSchema, await client.api(`${DEFINITIONS}/${encodeURIComponent(id)}`).get(), what);
+  } catch (error) {
+    throw toAppError(error, 'read', what);
+  }
+}
+
+/** Every definition the user can read, following `@odata.nextLink`, at most `maxPages` pages of {@link PAGE}. */
+export async function allDefinitions(client: Client, maxPages = 10): Promise<{ definitions: ReviewDefinition[]; complete: boolean }> {
+  const what = 'list the access reviews';
+  try {
+    const definitions: ReviewDefinition[] = [];
+    let position: Position | undefined = { first: { top: PAGE, select: LIST_FIELDS } };
+    for (let pages = 0; position !== undefined; pages += 1) {
+      if (pages === maxPages) return { definitions, complete: false };
+      const page: Page = await readPage(client, position, what);
+      definitions.push(...page.definitions);
+      position = page.nextLink === undefined ? undefined : { link: page.nextLink };
+    }
+    return { definitions, complete: true };
+  } catch (error) {
+    throw toAppError(error, 'read', what);
+  }
+}
+
 /** POST a definition (201 → the created definition). Not retried on 5xx by the client: see safeCreate. */
 export async function createDefinition(client: Client, body: DefinitionBody): Promise<ReviewDefinition> {
   const what = 'create the access review';

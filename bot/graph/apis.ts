@@ -51,6 +51,13 @@ export interface AccessReviewsApi {
   findDefinitionsByName(name: string, scope?: LookupScope): Promise<ReviewDefinition[]>;
   /** POST a definition (201 → the created definition). Not retried on 5xx: see creation/safeCreate. */
   createDefinition(body: DefinitionBody): Promise<ReviewDefinition>;
+  /** One definition by id (404 → AppError NotFound). */
+  getDefinition(id: string): Promise<ReviewDefinition>;
+  /**
+   * Every definition the user can read, page after page (to resolve a typed `<review>` by name), at most `maxPages`
+   * pages of 100; `complete` is false when more were left unread.
+   */
+  allDefinitions(maxPages?: number): Promise<{ definitions: ReviewDefinition[]; complete: boolean }>;
 }
 
 export interface DirectoryApi {

@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { TokenProvider } from '../auth/tokenProvider';
-import { createDefinition, findDefinitionsByName, listDefinitions } from './accessReviews';
+import { allDefinitions, createDefinition, findDefinitionsByName, getDefinition, listDefinitions } from './accessReviews';
 import type { GraphApis } from './apis';
 import {
   countGroupOwners, countGroupUsers, countGuests, findUsersByEmail, getGroup, getGroupNames, getMe, isInGroup, searchGroups,
@@ -14,6 +14,8 @@ export function graphApisOver(client: () => Promise<Client>): GraphApis {
       listDefinitions: async (filter, top, groupId) => listDefinitions(await client(), filter, top, groupId),
       findDefinitionsByName: async (name, scope) => findDefinitionsByName(await client(), name, scope),
       createDefinition: async (body) => createDefinition(await client(), body),
+      getDefinition: async (id) => getDefinition(await client(), id),
+      allDefinitions: async (maxPages) => allDefinitions(await client(), maxPages),
     },
     directory: {
       me: async () => getMe(await client()),

@@ -156,6 +156,12 @@ function fakeApis(tenant: FakeTenant, as: string): GraphApis {
       return tenant.definitions.filter((d) => d.displayName === name && (group === undefined || scopeQuery(d).includes(`/groups/${group}`)));
     }),
     createDefinition: (body) => call('createDefinition', [body], () => tenant.create(as, body)),
+    getDefinition: (id) => call('getDefinition', [id], () => {
+      const found = tenant.definitions.find((d) => d.id.toLowerCase() === id.toLowerCase());
+      if (!found) throw new AppError('NotFound', 'That no longer exists (Microsoft Graph could not find it while trying to read the access review). Nothing else changed.', { status: 404 });
+      return found;
+    }),
+    allDefinitions: (maxPages = 10) => call('allDefinitions', [maxPages], () => ({ definitions: tenant.definitions.slice(0, maxPages * 100), complete: tenant.definitions.length <= maxPages * 100 })),
   };
   const directory: DirectoryApi = {
     me: () => call('me', [], () => userInfo(tenant.user(as))),

@@ -92,6 +92,8 @@ test('a create whose answer is lost is found by the look-up on the emulator, and
   // The first create happens, then its answer is lost (what a timeout or a 5xx after the write looks like).
   const reviews: AccessReviewsApi = {
     listDefinitions: () => Promise.reject(new Error('not used')),
+    getDefinition: () => Promise.reject(new Error('not used')),
+    allDefinitions: () => Promise.reject(new Error('not used')),
     createDefinition: async (b) => {
       posts += 1;
       await createDefinition(client, b);
