@@ -134,7 +134,15 @@ export function endlessUpload(url: string, limit: number): Promise<{ outcome: 'c
       host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent: false,
       headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
     });
-    req.on('response', (res) => res.resume());
+    // Cut: the server refused (an error answer while the body was still coming: it stopped reading) or hung up.
+    // Waiting only for the hang-up could wait forever when the refusal arrives first and the socket stays half open.
+    req.on('response', (res) => {
+      res.resume();
+      if ((res.statusCode ?? 0) >= 400 && sent < limit) {
+        resolve({ outcome: 'cut', sent });
+        req.destroy();
+      }
+    });
     req.on('error', () => resolve({ outcome: 'cut', sent }));
     const pump = (): void => {
       while (sent < limit) {
