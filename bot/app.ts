@@ -24,9 +24,12 @@ import { ScopeStep } from './dialogs/wizard/scopeStep';
 import { SettingsStep } from './dialogs/wizard/settingsStep';
 import { WhichSettingStep } from './dialogs/wizard/whichSettingStep';
 import { creationActions } from './cardActions/createReviewActions';
+import { reviewAdminActions } from './cardActions/reviewAdminActions';
+import { createAdminActionStore } from './features/reviewAdmin';
 import { createDraftStore, type ReviewDraft } from './creation/drafts';
 import { SsoPrompt } from './dialogs/ssoPrompt';
 import { createFeatures } from './features';
+import { ExportService } from './exports/exportService';
 import { FeatureRunner, userGraph } from './features/runner';
 import { GraphClientFactory } from './graph/graphClient';
 import { GraphSeam } from './graph/graphSeam';
@@ -80,7 +83,9 @@ export function createBot({ config, storage, tokens, graph, clock, log, teamDeta
   // Dialog state per conversation *and* user: in a channel or group chat each person has their own wizard.
   const dialogStates = new PrivateConversationState(storage);
   const sso = new SsoService(config, tokens, storage, log);
-  const features = createFeatures(tokens);
+  const adminActions = createAdminActionStore(storage, clock);
+  const exports = new ExportService({ store: storage, clock, config, log });
+  const features = createFeatures(tokens, adminActions, exports);
   const graphFor = userGraph(graph);
   const teamGroups = new TeamGroups(teamDetails, log);
   const runner = new FeatureRunner(graphFor, log, teamGroups);
@@ -99,8 +104,8 @@ export function createBot({ config, storage, tokens, graph, clock, log, teamDeta
   const startChange = async (turn: TurnContext, draft: ReviewDraft): Promise<void> => starter.start(turn, CREATE_REVIEW_DIALOG, {
     context: wizardContext(turn, clock, await teamGroups.groupOf(turn)), state: stateFromSettings(draft.payload.settings), draftId: draft.id,
   } satisfies CreateReviewOptions);
-  const cardActions = new CardActions(config, features, runner, tokens, sso, creationActions(drafts, graphFor, startChange, clock, log));
-  return { bot: new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage, clock), log), dialogStates };
+  const cardActions = new CardActions(config, features, runner, tokens, sso, { ...creationActions(drafts, graphFor, startChange, clock, log), ...reviewAdminActions(adminActions, graphFor, log) });
+  return { bot: new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage, clock), log, exports), dialogStates };
 }
 
 /** The composition root: the only place that builds infrastructure; everything else receives what it needs. */

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
 
@@ -41,6 +42,7 @@ const Schema = z.object({
   AAD_AUTHORITY_HOST: optional.pipe(url.optional()),
   AAD_METADATA_URL: optional.pipe(url.optional()),
   SSO_MODE: z.enum(['teams', 'local']).optional(),
+  FILE_DELIVERY: z.enum(['teams', 'local']).optional(),
   SSO_APP_ID_URI: optional,
   SSO_CONNECTION_NAME: z.string().default('GraphSso'),
   LOCAL_SSO_TOKEN_URL: optional.pipe(url.optional()),
@@ -70,6 +72,11 @@ export interface AppConfig {
   graphBaseUrl: string;
   publicBaseUrl: string;
   storage: { kind: 'sqlite'; file: string } | { kind: 'blob'; connectionString: string; container: string };
+  /**
+   * `export`'s files. `teams`: Teams' file flow (consent card, upload to the user's OneDrive); `local`: written under
+   * `localDir` (the Agents Playground has no files). `pendingDir`: where a CSV waits for the user's consent.
+   */
+  exports: { delivery: 'teams' | 'local'; localDir: string; pendingDir: string };
 }
 
 /**
@@ -124,6 +131,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     storage: e.STORAGE_CONNECTION_STRING
       ? { kind: 'blob', connectionString: e.STORAGE_CONNECTION_STRING, container: e.STORAGE_CONTAINER }
       : { kind: 'sqlite', file: resolve(e.LOCAL_DATA_DIR, 'bot', 'state.sqlite') },
+    exports: {
+      delivery: e.FILE_DELIVERY ?? (localMode ? 'local' : 'teams'),
+      localDir: resolve(e.LOCAL_DATA_DIR, 'exports'),
+      // Local mode keeps everything under the data dir; a deployment uses the machine's temp folder (never bot state).
+      pendingDir: localMode ? resolve(e.LOCAL_DATA_DIR, 'exports-pending') : join(tmpdir(), 'access-review-bot-exports'),
+    },
   };
   return deepFreeze(config);
 }
@@ -168,6 +181,7 @@ function localProblems(given: Given): string[] {
 function productionProblems(given: Given): string[] {
   const problems: string[] = [];
   if (given.SSO_MODE === 'local') problems.push('SSO_MODE: "local" is the local tenant\'s sign-in; with MicrosoftAppId use teams (or leave it empty)');
+  if (given.FILE_DELIVERY === 'local') problems.push('FILE_DELIVERY: "local" writes exports on the bot\'s own disk; with MicrosoftAppId use teams (or leave it empty)');
   for (const key of LOCAL_TENANT_KEYS) {
     if (given[key] !== undefined) problems.push(`${key}: points at the local tenant; not allowed with MicrosoftAppId (leave it empty)`);
   }

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'GraphUnavailable'
   | 'StorageConflict'
   | 'InvalidInput'
+  /** A file could not be delivered (Teams' upload session refused it). */
+  | 'UploadFailed'
   | 'Internal';
 
 /**

@@ -1,5 +1,5 @@
 import {
-  TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type BotState,
+  TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type BotState, type FileConsentCardResponse,
   type InvokeResponse, type StatePropertyAccessor, type TurnContext,
 } from 'botbuilder';
 import { runDialog, type DialogState } from './dialogs/dialogLib';
@@ -8,6 +8,7 @@ import { welcomeCommands } from './commands';
 import type { SsoService } from './auth/ssoService';
 import type { CardActions } from './cardActions';
 import type { ConversationStore } from './conversations';
+import type { ExportService } from './exports/exportService';
 import type { RootDialog } from './dialogs/rootDialog';
 import { SIGN_IN_OUTCOME } from './dialogs/turnKeys';
 import { replyActivity } from './features/feature';
@@ -29,6 +30,8 @@ export class TeamsBot extends TeamsActivityHandler {
     private readonly cardActions: CardActions,
     private readonly conversations: ConversationStore,
     private readonly log: Logger,
+    /** `export`'s file consent answers (Teams' `fileConsent/invoke`); absent: such invokes are refused as not implemented. */
+    private readonly files?: Pick<ExportService, 'accept' | 'decline'>,
   ) {
     super();
     this.onMessage(async (turn, next) => {
@@ -72,6 +75,18 @@ export class TeamsBot extends TeamsActivityHandler {
       default:
         return super.onInvokeActivity(turn);
     }
+  }
+
+  /** Allow on an export's file consent card (routed by TeamsActivityHandler from `fileConsent/invoke`). */
+  protected override async handleTeamsFileConsentAccept(turn: TurnContext, response: FileConsentCardResponse): Promise<void> {
+    if (this.files === undefined) return super.handleTeamsFileConsentAccept(turn, response);
+    await this.files.accept(turn, response);
+  }
+
+  /** Decline on an export's file consent card. */
+  protected override async handleTeamsFileConsentDecline(turn: TurnContext, response: FileConsentCardResponse): Promise<void> {
+    if (this.files === undefined) return super.handleTeamsFileConsentDecline(turn, response);
+    await this.files.decline(turn, response);
   }
 
   protected override onAdaptiveCardInvoke(turn: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

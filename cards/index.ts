@@ -6,6 +6,7 @@ import reviewsListTemplate from './reviewsList.json';
 import welcomeTemplate from './welcome.json';
 import type {
   AdaptiveCardJson,
+  CardButton,
   ChannelSignInCardData,
   HelpCardData,
   ReviewChoiceCardData,
@@ -13,11 +14,12 @@ import type {
   ReviewsListCardData,
   WelcomeCardData,
 } from './types';
-import { isCardVerb } from './verbs';
+import { isCardVerb, type CardVerb } from './verbs';
 
 export type * from './types';
 export { clip, escapeCardText, expandTemplate, unescapeCardText };
 export { CONFIRMATION_LIMITS, renderConfirmActionCard, type ConfirmActionCardData, type ConfirmButton } from './confirmAction';
+export { renderExportProgressCard, type ExportProgressCardData } from './exportProgress';
 export {
   MAX_WIZARD_CHOICES,
   renderConfirmationCard,
@@ -41,6 +43,13 @@ export function renderReviewChoiceCard(data: ReviewChoiceCardData): AdaptiveCard
   return expandTemplate('reviewChoice', reviewChoiceTemplate, {
     title: clip(data.title, 256), text: clip(data.text, 1000), verb: data.verb, choices, more: data.more + Math.max(0, data.choices.length - choices.length),
   });
+}
+
+/** A button that replays a command: its verb must be one the registry knows; args fit what a replay reads (200 characters). */
+function cardButton(button: CardButton): { title: string; verb: CardVerb; args: string } {
+  if (!isCardVerb(button.verb)) throw new Error(`Card button: unknown verb ${String(button.verb)}`);
+  if (button.args.length > 200) throw new Error('Card button: args longer than 200 characters would be cut when replayed');
+  return { title: clip(button.title, 40), verb: button.verb, args: button.args };
 }
 
 /** Rows the reviews list shows before it says "and N more". */
@@ -82,11 +91,14 @@ const FILTER_WORDS: Readonly<Record<ReviewsFilter, string>> = { active: 'active'
 function reviewsListText(data: ReviewsListCardData, shown: number, total: number): { title: string; emptyText: string; footer: string } {
   const word = FILTER_WORDS[data.filter];
   const reviews = word === '' ? 'access reviews' : `${word} access reviews`;
-  const hint = shown === 0 ? data.hints?.empty : data.hints?.listed;
-  const counted = shown === 0 ? '' : `Showing ${shown} of ${total} ${reviews}.`;
+  const hint = shown === 0 && data.paging === undefined ? data.hints?.empty : data.hints?.listed;
+  // A page of a longer list counts its page, not a total: Graph has no count of definitions by status.
+  const counted = data.paging !== undefined ? `Page ${data.paging.page}${data.paging.next ? ': more follow.' : '.'}`
+    : shown === 0 ? '' : `Showing ${shown} of ${total} ${reviews}.`;
   return {
     title: `${reviews.charAt(0).toUpperCase()}${reviews.slice(1)}`,
-    emptyText: `No ${reviews} found.`,
+    // A page that read its share of Graph's pages without a match, while more follow: say so, not "none found".
+    emptyText: data.paging?.next !== undefined ? `No ${reviews} in this part of the list: press Next to read on.` : `No ${reviews} found.`,
     footer: clip([counted, hint ?? ''].filter((part) => part !== '').join(' '), 500),
   };
 }
@@ -98,12 +110,17 @@ export function renderReviewsListCard(data: ReviewsListCardData): AdaptiveCardJs
     reviewedScope: clip(review.reviewedScope, 256),
     status: clip(review.status, 64),
     recurrence: clip(review.recurrence, 128),
+    details: clip([review.reviewers === undefined ? '' : `Reviewers: ${review.reviewers}`, review.currentRun ?? ''].filter((part) => part !== '').join(' · '), 300),
+    actions: (review.actions ?? []).slice(0, 3).map(cardButton),
   }));
-  const total = Math.max(data.totalCount ?? data.reviews.length, data.reviews.length);
+  // A page of a longer list shows its rows and Previous / Next; "and N more" is for an unpaged first answer.
+  const total = data.paging !== undefined ? rows.length : Math.max(data.totalCount ?? data.reviews.length, data.reviews.length);
+  const pager = data.paging === undefined ? [] : [data.paging.previous, data.paging.next].filter((button): button is CardButton => button !== undefined).map(cardButton);
   return expandTemplate('reviewsList', reviewsListTemplate, {
     ...reviewsListText(data, rows.length, total),
     notice: clip(data.notice ?? '', 500),
     rows,
     moreCount: total - rows.length,
+    pager,
   });
 }

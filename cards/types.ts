@@ -55,6 +55,19 @@ export interface ReviewListRow {
   readonly status: string;
   /** e.g. "Quarterly" or "One time". */
   readonly recurrence: string;
+  /** Who reviews, e.g. "Group owners". */
+  readonly reviewers?: string;
+  /** The current run, e.g. "Current run ends Friday 20 June 2025". */
+  readonly currentRun?: string;
+  /** Buttons under the row (Details, Decisions): each replays its command's verb with `args` (the review's id). */
+  readonly actions?: readonly CardButton[];
+}
+
+/** An Action.Execute button that replays a command: its text, the command's verb, and the arguments it is replayed with. */
+export interface CardButton {
+  readonly title: string;
+  readonly verb: CardVerb;
+  readonly args: string;
 }
 
 /** Data for reviewsList.json: at most 10 rows are shown, the rest counted. */
@@ -70,6 +83,8 @@ export interface ReviewsListCardData {
   readonly hints?: { readonly listed?: string; readonly empty?: string };
   /** A line under the title, e.g. that a channel lists only its team's reviews. */
   readonly notice?: string;
+  /** A page of a longer list: its number, and the Previous / Next buttons (absent: no such page). */
+  readonly paging?: { readonly page: number; readonly previous?: CardButton; readonly next?: CardButton };
 }
 
 /**

@@ -10,9 +10,25 @@ export const REVIEW_CREATE = 'review.create';
 export const REVIEW_CHANGE = 'review.change';
 /** Drops the draft a confirmation or failure card describes. */
 export const REVIEW_CANCEL = 'review.cancel';
+/** Confirms a stop / apply / reset / delete card (acts once, as the presser, on the ids re-read from Graph). */
+export const REVIEW_ACTION_CONFIRM = 'reviewAction.confirm';
+/** Drops a stop / apply / reset / delete confirmation. */
+export const REVIEW_ACTION_CANCEL = 'reviewAction.cancel';
+
+/** Shows one review's settings and runs (the `show` command; a list row's Details, a show card's Refresh). */
+export const REVIEW_SHOW = 'reviews.show';
+/** Replay `stop|remind|apply|reset|delete <review>` from a card (e.g. a choice of reviews): `args` is the review's id. */
+export const REVIEW_STOP = 'reviews.stop';
+export const REVIEW_REMIND = 'reviews.remind';
+export const REVIEW_APPLY = 'reviews.apply';
+export const REVIEW_RESET = 'reviews.reset';
+export const REVIEW_DELETE = 'reviews.delete';
+
+/** Shows one review's decisions, a page at a time (the `decisions` command; personal chat only). */
+export const REVIEW_DECISIONS = 'reviews.decisions';
 
 /** Every Action.Execute verb a card may carry; the bot's registry must handle each one. */
-export const ALL_VERBS = [HELP, REVIEWS_LIST, SIGN_OUT, REVIEW_CREATE, REVIEW_CHANGE, REVIEW_CANCEL] as const;
+export const ALL_VERBS = [HELP, REVIEWS_LIST, SIGN_OUT, REVIEW_CREATE, REVIEW_CHANGE, REVIEW_CANCEL, REVIEW_ACTION_CONFIRM, REVIEW_ACTION_CANCEL, REVIEW_STOP, REVIEW_REMIND, REVIEW_APPLY, REVIEW_RESET, REVIEW_DELETE, REVIEW_SHOW, REVIEW_DECISIONS] as const;
 
 /** One of the verbs in ALL_VERBS. */
 export type CardVerb = (typeof ALL_VERBS)[number];

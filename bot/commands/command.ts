@@ -3,6 +3,8 @@ import type { Scope } from '../turn';
 import type { CardVerb } from '../../cards/verbs';
 import type { TokenProvider } from '../auth/tokenProvider';
 import type { Feature } from '../features/feature';
+import type { AdminActionStore } from '../features/reviewAdmin';
+import type { ExportService } from '../exports/exportService';
 
 export type { Scope };
 
@@ -17,6 +19,10 @@ export interface CommandDeps {
   helpGroups(scope: Scope): HelpGroupData[];
   /** `text` when the command named `name` works in `scope` in this version, else undefined (never promise a missing one). */
   suggesting(name: string, scope: Scope, text: string): string | undefined;
+  /** Pending stop / apply / reset / delete confirmations (confirm-then-act); absent where nothing is wired (catalogue tests). */
+  adminActions?: AdminActionStore;
+  /** `export`'s collection and file delivery; absent where nothing is wired (catalogue tests). */
+  exports?: ExportService;
 }
 
 /** What a command does: one answer (a feature) or a conversation (a dialog the root dialog begins). */

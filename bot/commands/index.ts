@@ -7,6 +7,14 @@ import { PLANNED } from './planned';
 import { review } from './review';
 import { reviews } from './reviews';
 import { signOut } from './signOut';
+import { show } from './show';
+import { decisions } from './decisions';
+import { exportReviews } from './export';
+import { apply } from './apply';
+import { deleteReview } from './delete';
+import { remind } from './remind';
+import { reset } from './reset';
+import { stop } from './stop';
 
 export type { CommandDefinition, CommandDeps, CommandRun, HelpGroup, Scope } from './command';
 
@@ -14,7 +22,7 @@ export type { CommandDefinition, CommandDeps, CommandRun, HelpGroup, Scope } fro
  * The command catalogue: every command of the bot, one module each (planned ones in ./planned.ts). Nothing else
  * lists commands; the views below are computed from it.
  */
-export const COMMANDS: readonly CommandDefinition[] = [help, createReview, review, reviews, signOut, ...PLANNED];
+export const COMMANDS: readonly CommandDefinition[] = [help, createReview, review, reviews, show, decisions, signOut, remind, stop, apply, reset, deleteReview, exportReviews, ...PLANNED];
 
 const BY_NAME = new Map(COMMANDS.map((command) => [command.name, command]));
 

@@ -1,4 +1,4 @@
-import { REVIEWS_LIST } from '../../cards/verbs';
+import { REVIEW_DECISIONS, REVIEW_SHOW, REVIEWS_LIST } from '../../cards/verbs';
 import { reviewsFeature } from '../features/reviews';
 import type { CommandDefinition } from './command';
 
@@ -10,6 +10,8 @@ export const reviews: CommandDefinition = {
   scopes: ['personal', 'groupChat', 'channel'],
   signIn: 'user',
   menu: 'List access reviews: reviews [active|completed|all]',
-  run: { kind: 'feature', feature: (deps) => reviewsFeature((name, scope, text) => deps.suggesting(name, scope, text)) },
+  run: { kind: 'feature', feature: (deps) => reviewsFeature((name, scope, text) => deps.suggesting(name, scope, text), [
+    { command: 'show', verb: REVIEW_SHOW, title: 'Details' }, { command: 'decisions', verb: REVIEW_DECISIONS, title: 'Decisions' },
+  ]) },
   verbs: [REVIEWS_LIST],
 };

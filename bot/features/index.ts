@@ -3,13 +3,15 @@ import type { CommandDeps } from '../commands/command';
 import type { TokenProvider } from '../auth/tokenProvider';
 import type { Feature } from './feature';
 import { notYetFeature } from './notYet';
+import type { AdminActionStore } from './reviewAdmin';
+import type { ExportService } from '../exports/exportService';
 
 /** The feature of every command that is one answer (not a dialog), by command name. Wired once in app.ts. */
 export type FeatureRegistry = ReadonlyMap<string, Feature>;
 
 /** Built from the catalogue: each command's own feature, or "not available yet" for a planned command. */
-export function createFeatures(tokens: TokenProvider): FeatureRegistry {
-  const deps: CommandDeps = { tokens, helpGroups, suggesting };
+export function createFeatures(tokens: TokenProvider, adminActions?: AdminActionStore, exports?: ExportService): FeatureRegistry {
+  const deps: CommandDeps = { tokens, helpGroups, suggesting, ...(adminActions === undefined ? {} : { adminActions }), ...(exports === undefined ? {} : { exports }) };
   const features = new Map<string, Feature>();
   for (const command of COMMANDS) {
     if (command.run?.kind === 'feature') features.set(command.name, command.run.feature(deps));

@@ -1,6 +1,7 @@
 import type { AccessReviewScheduleDefinition } from '@microsoft/microsoft-graph-types';
 import type { DefinitionBody } from '../../reviews/definition';
 import type { GroupRef, UserRef } from '../../reviews/settings';
+import type { ExportDecision, ExportInstance } from '../../reviews/exportRows';
 
 /**
  * The Graph calls the bot makes, as interfaces: what the rest of the bot sees instead of the SDK's Client.
@@ -13,6 +14,17 @@ export type ReviewDefinition = AccessReviewScheduleDefinition & { id: string };
 
 /** `active`: not yet finished; `completed`: finished; `all` (the whole status vocabulary: reviews/status.ts). */
 export type DefinitionFilter = 'active' | 'completed' | 'all';
+
+/** One page of a Graph list and, when more follow, Graph's opaque `@odata.nextLink` to read on from. */
+export interface ListPage<T> {
+  items: T[];
+  nextLink: string | undefined;
+}
+
+/** An instance as `export` reads it (reviews/exportRows.ts). */
+export type ExportedInstance = ExportInstance;
+/** A decision item as `export` reads it (reviews/exportRows.ts). */
+export type ExportedDecision = ExportDecision;
 
 export interface DefinitionPage {
   definitions: ReviewDefinition[];
@@ -41,6 +53,52 @@ export interface UsersByEmail {
   missing: string[];
 }
 
+/** An access review instance (one run of a definition) as Graph returns it, checked: it has an id. */
+export interface ReviewInstance {
+  id: string;
+  status?: string | null;
+  startDateTime?: string | null;
+  endDateTime?: string | null;
+  scope?: { query?: string | null } | null;
+}
+
+/** The POST actions on an instance the `stop`, `remind`, `apply` and `reset` commands call. */
+export type InstanceAction = 'stop' | 'sendReminder' | 'applyDecisions' | 'resetDecisions';
+
+/** A decision item's `decision` (documented `$filter` eq values). */
+export type DecisionValue = 'Approve' | 'Deny' | 'NotReviewed' | 'DontKnow';
+
+/**
+ * Where a page of the reviews list starts (list, show, decisions): a Graph page, named by the `$skiptoken` or `$skip`
+ * of the `@odata.nextLink` that led to it (neither: the first page), and how many of its items came before.
+ */
+export interface ListPosition {
+  skiptoken?: string;
+  skip?: number;
+  offset: number;
+}
+
+/** A user (a contacted reviewer) by id and name. */
+export interface NamedIdentity {
+  id: string;
+  displayName: string;
+}
+
+/** What `scanDecisions` reads: these fields (`$select`), of one decision value only when given, at most `maxItems`. */
+export interface DecisionScanOptions {
+  select: readonly string[];
+  decision?: DecisionValue;
+  maxItems?: number;
+}
+
+/** One page of the reviews list from a ListPosition; `next`: where the following page starts (absent: none, or not carryable). */
+export interface DefinitionsFromPage {
+  definitions: ReviewDefinition[];
+  next: ListPosition | undefined;
+  /** More may follow (even when `next` could not be carried). */
+  more: boolean;
+}
+
 export interface AccessReviewsApi {
   /** One page of definitions (Graph's page size is at most 100). */
   listDefinitions(filter: DefinitionFilter, top?: number, groupId?: string): Promise<DefinitionPage>;
@@ -58,6 +116,34 @@ export interface AccessReviewsApi {
    * pages of 100; `complete` is false when more were left unread.
    */
   allDefinitions(maxPages?: number): Promise<{ definitions: ReviewDefinition[]; complete: boolean }>;
+  /** `reviews`: `size` definitions of `filter` from `from` (of one group's reviews when `groupId` is given). */
+  definitionsFrom(filter: DefinitionFilter, size: number, groupId: string | undefined, from: ListPosition): Promise<DefinitionsFromPage>;
+  /** `reviews`: the first page of instances of each definition, in one `$batch`; unreadable ones are left out. */
+  instancesOf(definitionIds: readonly string[]): Promise<Map<string, ReviewInstance[]>>;
+  /** `show`: the first page (up to 100) of a definition's runs, and whether more follow (404 → NotFound). */
+  instancesPage(definitionId: string): Promise<{ instances: ReviewInstance[]; more: boolean }>;
+  /** `show`: the individual reviewers an instance contacted (first 100). */
+  contactedReviewers(definitionId: string, instanceId: string): Promise<NamedIdentity[]>;
+  /**
+   * `show`, `decisions`: every decision item of an instance, `onPage` called as pages arrive ($skip pages, 20 to a
+   * `$batch`); `requests`: the HTTP requests made; `complete` false past `maxItems`.
+   */
+  scanDecisions(definitionId: string, instanceId: string, options: DecisionScanOptions, onPage: (items: ExportedDecision[]) => void):
+  Promise<{ complete: boolean; requests: number }>;
+  /** Every instance (run) of a definition (404 → NotFound): for the current run the admin actions act on. */
+  reviewInstances(definitionId: string): Promise<ReviewInstance[]>;
+  /** One instance (404 → NotFound). */
+  reviewInstance(definitionId: string, instanceId: string): Promise<ReviewInstance>;
+  /** Decision items of an instance with `decision` (all without), counted with the documented `$filter`. */
+  countInstanceDecisions(definitionId: string, instanceId: string, decision?: DecisionValue): Promise<{ count: number; complete: boolean }>;
+  /** POST stop / sendReminder / applyDecisions / resetDecisions (204). Not retried on 5xx: the caller looks. */
+  instanceAction(definitionId: string, instanceId: string, action: InstanceAction): Promise<void>;
+  /** DELETE the definition with its instances and decisions (204). */
+  deleteDefinition(definitionId: string): Promise<void>;
+  /** `export`: one page (up to 100) of a definition's instances; `link` is the previous page's `nextLink`. */
+  readInstancesPage(definitionId: string, link?: string): Promise<ListPage<ExportedInstance>>;
+  /** `export`: one page (up to 100) of an instance's decision items; `link` is the previous page's `nextLink`. */
+  readDecisionsPage(definitionId: string, instanceId: string, link?: string): Promise<ListPage<ExportedDecision>>;
 }
 
 export interface DirectoryApi {
@@ -65,6 +151,8 @@ export interface DirectoryApi {
   me(): Promise<UserInfo>;
   /** Display names of groups by lower-case id (one request, at most 15 ids; unknown ids are left out). */
   groupNames(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Display names of users by lower-case id (one request, at most 15 ids; unknown ids are left out). */
+  userNames(ids: readonly string[]): Promise<Map<string, string>>;
   /** Groups whose display name starts with `text` (an exact match first), at most `top`. */
   searchGroups(text: string, top?: number): Promise<GroupInfo[]>;
   getGroup(id: string): Promise<GroupInfo>;

@@ -2,6 +2,10 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { TokenProvider } from '../auth/tokenProvider';
 import { allDefinitions, createDefinition, findDefinitionsByName, getDefinition, listDefinitions } from './accessReviews';
 import type { GraphApis } from './apis';
+import { definitionsFrom, instancesOf } from './definitionPages';
+import { contactedReviewers, instancesPage, scanDecisions, userNames } from './reviewReads';
+import { readDecisionsPage, readInstancesPage } from './exportReads';
+import { countDecisions, deleteDefinition, getInstance, instanceAction, listInstances } from './reviewActions';
 import {
   countGroupOwners, countGroupUsers, countGuests, findUsersByEmail, getGroup, getGroupNames, getMe, isInGroup, searchGroups,
 } from './directory';
@@ -16,10 +20,23 @@ export function graphApisOver(client: () => Promise<Client>): GraphApis {
       createDefinition: async (body) => createDefinition(await client(), body),
       getDefinition: async (id) => getDefinition(await client(), id),
       allDefinitions: async (maxPages) => allDefinitions(await client(), maxPages),
+      definitionsFrom: async (filter, size, groupId, from) => definitionsFrom(await client(), filter, size, groupId, from),
+      instancesOf: async (ids) => instancesOf(await client(), ids),
+      instancesPage: async (definitionId) => instancesPage(await client(), definitionId),
+      contactedReviewers: async (definitionId, instanceId) => contactedReviewers(await client(), definitionId, instanceId),
+      scanDecisions: async (definitionId, instanceId, options, onPage) => scanDecisions(await client(), definitionId, instanceId, options, onPage),
+      readInstancesPage: async (definitionId, link) => readInstancesPage(await client(), definitionId, link),
+      readDecisionsPage: async (definitionId, instanceId, link) => readDecisionsPage(await client(), definitionId, instanceId, link),
+      reviewInstances: async (definitionId) => listInstances(await client(), definitionId),
+      reviewInstance: async (definitionId, instanceId) => getInstance(await client(), definitionId, instanceId),
+      countInstanceDecisions: async (definitionId, instanceId, decision) => countDecisions(await client(), definitionId, instanceId, decision),
+      instanceAction: async (definitionId, instanceId, action) => instanceAction(await client(), definitionId, instanceId, action),
+      deleteDefinition: async (definitionId) => deleteDefinition(await client(), definitionId),
     },
     directory: {
       me: async () => getMe(await client()),
       groupNames: async (ids) => getGroupNames(await client(), ids),
+      userNames: async (ids) => userNames(await client(), ids),
       searchGroups: async (text, top) => searchGroups(await client(), text, top),
       getGroup: async (id) => getGroup(await client(), id),
       countGroupUsers: async (groupId, guestsOnly) => countGroupUsers(await client(), groupId, guestsOnly),

@@ -27,8 +27,9 @@ function definitions(): ReviewDefinition[] {
   ];
 }
 
-const REVIEWS_CARD = ['Access reviews', 'Sales Team guests', 'Guests of Sales Team · In progress · Quarterly', 'Finance members',
-  'Members of Finance · Completed · One time', 'Showing 2 of 2 access reviews.'];
+const SELF = 'Reviewers: Each person reviews their own access · No run yet';
+const REVIEWS_CARD = ['Access reviews', 'Sales Team guests', 'Guests of Sales Team · In progress · Quarterly', SELF, 'Finance members',
+  'Members of Finance · Completed · One time', SELF, 'Showing 2 of 2 access reviews. Type **show** and a review name for details.'];
 
 function harness(options: Parameters<typeof buildBot>[0] = {}): BotHarness {
   const tenant = smallTenant(() => NOW);
@@ -74,7 +75,7 @@ describe('reviews, signed in', () => {
     const card = cardOf(only(await bot.say(PEOPLE.megan, 'reviews')));
     expect(cardTexts(card)).toEqual(REVIEWS_CARD);
     expect(validateCard(card ?? {})).toEqual([]);
-    expect(bot.tenant.methods()).toEqual(['listDefinitions', 'groupNames']);
+    expect(bot.tenant.methods()).toEqual(['definitionsFrom', 'groupNames', 'instancesOf']);
     expect(new Set(bot.tenant.calls.map((call) => call.as))).toEqual(new Set([IDS.megan]));
     expect(bot.tenant.appViews).toBe(0);
   });
@@ -85,8 +86,8 @@ describe('reviews, signed in', () => {
     const card = cardOf(only(await bot.say(PEOPLE.megan, 'reviews', CHANNEL)));
     expect(cardTexts(card)).toEqual(['Access reviews', 'Only the reviews of this team\'s group, Sales Team: this channel is shared with the whole team. ' +
       'Send **reviews** to me in personal chat for every review you can read.', 'Sales Team guests', 'Guests of Sales Team · In progress · Quarterly',
-    'Showing 1 of 1 access reviews.']);
-    expect(bot.tenant.calls[0]).toEqual({ as: IDS.megan, method: 'listDefinitions', args: ['all', 11, IDS.sales] });
+    SELF, 'Showing 1 of 1 access reviews. Type **show** and a review name for details.']);
+    expect(bot.tenant.calls[0]).toEqual({ as: IDS.megan, method: 'definitionsFrom', args: ['all', 10, IDS.sales, { offset: 0 }] });
     expect(bot.teamLookups).toEqual([SALES_TEAM.id]);
   });
 
@@ -103,7 +104,7 @@ describe('reviews, signed in', () => {
     expect(texts[0]).toBe('Active access reviews');
     expect(texts).toContain('Sales Team guests');
     expect(texts).not.toContain('Finance members');
-    expect(bot.tenant.calls[0]).toEqual({ as: IDS.adele, method: 'listDefinitions', args: ['active', 11] });
+    expect(bot.tenant.calls[0]).toEqual({ as: IDS.adele, method: 'definitionsFrom', args: ['active', 10, { offset: 0 }] });
   });
 });
 
@@ -124,8 +125,8 @@ describe('commands outside their scope', () => {
 describe('answers that need no sign-in', () => {
   test('a planned command says it is not available yet, and asks nobody to sign in', async () => {
     bot = harness({ env: { SSO_MODE: 'teams' } });
-    const replies = await bot.say(PEOPLE.adele, 'show x');
-    expect(textOf(replies)).toBe('`show` is not available in this version yet. Type `help` to see what I can do now.');
+    const replies = await bot.say(PEOPLE.adele, 'summary x');
+    expect(textOf(replies)).toBe('`summary` is not available in this version yet. Type `help` to see what I can do now.');
     expect(replies[0]?.attachments ?? []).toEqual([]);
     expect(bot.tenant.calls).toEqual([]);
   });

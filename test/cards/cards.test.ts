@@ -5,6 +5,7 @@ import {
   expandTemplate,
   renderChannelSignInCard,
   renderHelpCard,
+  renderReviewChoiceCard,
   renderReviewsListCard,
   renderWelcomeCard,
   unescapeCardText,
@@ -14,7 +15,10 @@ import {
   type ReviewListRow,
 } from '../../cards/index';
 import { validateCard } from '../../cards/validate';
-import { ALL_VERBS, HELP, REVIEWS_LIST, SIGN_OUT } from '../../cards/verbs';
+import {
+  ALL_VERBS, HELP, REVIEW_ACTION_CANCEL, REVIEW_ACTION_CONFIRM, REVIEW_APPLY, REVIEW_DELETE, REVIEW_REMIND, REVIEW_RESET, REVIEW_STOP, REVIEWS_LIST, SIGN_OUT,
+} from '../../cards/verbs';
+import { renderConfirmActionCard } from '../../cards/confirmAction';
 import { nodes, ofType, type Node } from './cardNodes';
 
 const CARDS_DIR = join(__dirname, '..', '..', 'cards');
@@ -194,8 +198,19 @@ describe('verbs', () => {
     .flatMap((node) => [node.type === 'Action.Execute' ? node.verb : undefined, node.type === 'Action.Submit' ? node.data?.verb : undefined])
     .filter((verb): verb is string => typeof verb === 'string' && !verb.startsWith('${'));
 
+  // The confirmation card's buttons are data (`${verb}`): the stop / apply / reset / delete card is where its verbs are written.
+  const confirmationVerbs = executes(renderConfirmActionCard({
+    confirmationId: '00000000-0000-4000-8000-000000000000', revision: 1, title: 'stop: the current run ends now', lines: [], warnings: [], problems: [],
+    act: { title: 'Stop the run', verb: REVIEW_ACTION_CONFIRM }, canAct: true, actNote: 'Nothing changes until you press Stop the run.',
+    cancel: { title: 'Cancel', verb: REVIEW_ACTION_CANCEL },
+  })).map((action) => String(action.verb));
+  // Commands replayed from a choice of reviews (`${$root.verb}` in reviewChoice.json): stop, remind, apply, reset, delete.
+  const choiceVerbs = ([REVIEW_STOP, REVIEW_REMIND, REVIEW_APPLY, REVIEW_RESET, REVIEW_DELETE] as const).flatMap((verb) => executes(renderReviewChoiceCard({
+    title: '2 reviews match', text: 'Which one?', verb, more: 0, choices: [{ title: 'Sales · In progress', id: '00000000-0000-4000-8000-000000000001' }],
+  })).map((action) => String(action.verb)));
+
   it('every verb in cards/*.json is in ALL_VERBS and every verb in ALL_VERBS is used', () => {
-    expect(new Set(templateVerbs)).toEqual(new Set(ALL_VERBS));
+    expect(new Set([...templateVerbs, ...confirmationVerbs, ...choiceVerbs])).toEqual(new Set(ALL_VERBS));
   });
 
   it('every Action.Execute in the rendered cards has an Action.Submit fallback with the same data', () => {

@@ -77,10 +77,10 @@ describe('template', () => {
     expect(custom.webApplicationInfo?.resource).toBe(`api://bot.contoso.example/botid-${APP_ID}`);
   });
 
-  it('declares one bot in personal, team and group chat, without files, with one command list per scope', () => {
+  it('declares one bot in personal, team and group chat, with files (export\'s consent card needs them), with one command list per scope', () => {
     const manifest = fill();
     expect(manifest.bots).toHaveLength(1);
-    expect(manifest.bots?.[0]).toMatchObject({ scopes: ['personal', 'team', 'groupChat'], supportsFiles: false });
+    expect(manifest.bots?.[0]).toMatchObject({ scopes: ['personal', 'team', 'groupChat'], supportsFiles: true });
     expect(manifest.bots?.[0]?.commandLists?.map((l) => l.scopes)).toEqual([['personal'], ['team'], ['groupChat']]);
   });
 });

@@ -1,9 +1,10 @@
 import type {
-  AccessReviewsApi, DefinitionFilter, DefinitionPage, DirectoryApi, GraphApis, GroupInfo, ReviewDefinition, UserInfo, UsersByEmail,
+  AccessReviewsApi, DefinitionFilter, DefinitionPage, DefinitionsFromPage, DirectoryApi, GraphApis, GroupInfo, ReviewDefinition, UserInfo, UsersByEmail,
 } from '../../bot/graph/apis';
 import { AppError } from '../../bot/errors';
 import type { DefinitionBody } from '../../reviews/definition';
 import { inReviewsList } from '../../reviews/status';
+import type { DecisionValue, ExportedDecision, InstanceAction, NamedIdentity, ReviewInstance } from '../../bot/graph/apis';
 
 /**
  * In-memory fakes of the Graph seam's interfaces (bot/graph/apis.ts) for unit tests: a small tenant (users,
@@ -28,6 +29,15 @@ export interface FakeGroup {
   isDynamic?: boolean;
   isAssignableToRole?: boolean;
   isMicrosoft365?: boolean;
+}
+
+/** One run (instance) of a definition in the fake, with its decision items (admin actions: stop, remind, apply, reset). */
+export interface FakeRun extends ReviewInstance {
+  definitionId: string;
+  /** Decision items: who is reviewed and the decision so far. */
+  items: Array<{ principalId: string; decision: DecisionValue; applied?: boolean; justification?: string }>;
+  /** How many times sendReminder was called. */
+  reminders?: number;
 }
 
 export type FakeMethod = keyof AccessReviewsApi | keyof DirectoryApi;
@@ -55,6 +65,14 @@ export class FakeTenant {
   readonly groups: FakeGroup[];
   readonly definitions: ReviewDefinition[];
   readonly calls: FakeCall[] = [];
+  /** Runs (instances) of the definitions, for the admin actions; add them in tests. */
+  readonly runs: FakeRun[] = [];
+  /** Decision items of an instance as Graph returns them (show, decisions); without, they come from its run's items. */
+  readonly decisionItems = new Map<string, ExportedDecision[]>();
+  /** Contacted reviewers of an instance (show). */
+  readonly contacted = new Map<string, NamedIdentity[]>();
+  /** Items per page of `readInstancesPage` / `readDecisionsPage` (Graph's is 100). */
+  exportPageSize = 100;
   /** How many times `forApp()` was asked for (scheduled work only). */
   appViews = 0;
   private readonly failures = new Map<FakeMethod, Failure[]>();
@@ -125,6 +143,37 @@ export class FakeTenant {
     this.definitions.push(definition);
     return definition;
   }
+
+  /** The run `instanceId` of `definitionId`, as Graph finds it (404 when it or its definition is gone). */
+  run(definitionId: string, instanceId: string): FakeRun {
+    const found = this.definitions.some((d) => d.id === definitionId) ? this.runs.find((r) => r.definitionId === definitionId && r.id === instanceId) : undefined;
+    if (!found) throw new AppError('NotFound', 'That no longer exists (Microsoft Graph could not find it while trying to read the current run of the access review). Nothing else changed.', { status: 404 });
+    return found;
+  }
+
+  /** An instance action with Graph's preconditions (400 when the run is not in the state the action needs). */
+  act(definitionId: string, instanceId: string, action: InstanceAction): void {
+    const run = this.run(definitionId, instanceId);
+    const needs = action === 'applyDecisions' ? 'Completed' : 'InProgress';
+    if (run.status !== needs) throw new AppError('BadRequest', `Microsoft Graph rejected the request: the instance is ${String(run.status)}, not ${needs}.`, { status: 400 });
+    if (action === 'stop') run.status = 'Completed';
+    if (action === 'sendReminder') run.reminders = (run.reminders ?? 0) + 1;
+    if (action === 'resetDecisions') for (const item of run.items) item.decision = 'NotReviewed';
+    if (action === 'applyDecisions') {
+      run.status = 'Applied';
+      for (const item of run.items) item.applied = item.decision === 'Approve' || item.decision === 'Deny';
+      const group = this.groups.find((g) => (run.scope?.query ?? '').toLowerCase().includes(g.id.toLowerCase()));
+      const denied = new Set(run.items.filter((i) => i.decision === 'Deny').map((i) => i.principalId));
+      if (group?.members) group.members = group.members.filter((m) => !denied.has(m));
+    }
+  }
+}
+
+/** One page of `all` from the position in `link` (`?skip=N`), with the link to the next page when more follow. */
+function fakePage<T>(all: readonly T[], link: string | undefined, size: number, base: string): { items: T[]; nextLink: string | undefined } {
+  const start = link === undefined ? 0 : Number(new URL(link).searchParams.get('skip') ?? '0');
+  const end = start + size;
+  return { items: all.slice(start, end), nextLink: end < all.length ? `${base}?skip=${end}` : undefined };
 }
 
 const groupInfo = (group: FakeGroup): GroupInfo => ({
@@ -162,9 +211,83 @@ function fakeApis(tenant: FakeTenant, as: string): GraphApis {
       return found;
     }),
     allDefinitions: (maxPages = 10) => call('allDefinitions', [maxPages], () => ({ definitions: tenant.definitions.slice(0, maxPages * 100), complete: tenant.definitions.length <= maxPages * 100 })),
+    // Graph pages of 100 positioned by `$skip` (the fake's page token), filtered as the seam filters them.
+    definitionsFrom: (filter, size, groupId, from) => call('definitionsFrom', groupId === undefined ? [filter, size, from] : [filter, size, groupId, from], (): DefinitionsFromPage => {
+      if (from.skiptoken !== undefined) throw new AppError('BadRequest', 'Microsoft Graph rejected the request to list the access reviews: \'Invalid $skiptoken\'', { status: 400 });
+      const listed = tenant.definitions.filter((d) => groupId === undefined || scopeQuery(d).includes(`/groups/${groupId.toLowerCase()}`));
+      const base = from.skip ?? 0;
+      const found: ReviewDefinition[] = [];
+      for (const [index, definition] of listed.entries()) {
+        if (index < base + from.offset || !inReviewsList(filter, definition.status)) continue;
+        if (found.length === size) {
+          const pageStart = base + Math.floor((index - base) / 100) * 100;
+          return { definitions: found, next: { ...(pageStart === 0 ? {} : { skip: pageStart }), offset: index - pageStart }, more: true };
+        }
+        found.push(definition);
+      }
+      return { definitions: found, next: undefined, more: false };
+    }),
+    instancesPage: (definitionId) => call('instancesPage', [definitionId], () => {
+      if (!tenant.definitions.some((d) => d.id === definitionId)) {
+        throw new AppError('NotFound', 'That no longer exists (Microsoft Graph could not find it while trying to read the runs of the access review). Nothing else changed.', { status: 404 });
+      }
+      const runs = tenant.runs.filter((r) => r.definitionId === definitionId).map(({ definitionId: _d, items: _i, reminders: _r, ...instance }) => instance);
+      return { instances: runs.slice(0, 100), more: runs.length > 100 };
+    }),
+    contactedReviewers: (definitionId, instanceId) => call('contactedReviewers', [definitionId, instanceId], () => {
+      tenant.run(definitionId, instanceId);
+      return tenant.contacted.get(instanceId) ?? [];
+    }),
+    // Pages of 100, 20 to a request, until a short page: as the seam reads them.
+    scanDecisions: (definitionId, instanceId, options, onPage) => call('scanDecisions', [definitionId, instanceId, options], () => {
+      const run = tenant.run(definitionId, instanceId);
+      const all = tenant.decisionItems.get(instanceId) ?? run.items.map((item, n): ExportedDecision => ({ id: `${instanceId}-${n}`, decision: item.decision, principal: { id: item.principalId } }));
+      const items = all.filter((item) => options.decision === undefined || item.decision === options.decision);
+      const pages = Math.floor(items.length / 100) + 1;
+      for (let page = 0; page < pages; page += 1) onPage(items.slice(page * 100, page * 100 + 100));
+      return { complete: true, requests: Math.ceil(pages / 20) };
+    }),
+    instancesOf: (ids) => call('instancesOf', [ids], () => new Map(ids.filter((id) => tenant.definitions.some((d) => d.id === id))
+      .map((id) => [id, tenant.runs.filter((r) => r.definitionId === id).map(({ definitionId: _d, items: _i, reminders: _r, ...instance }) => instance)]))),
+    reviewInstances: (definitionId) => call('reviewInstances', [definitionId], () => {
+      if (!tenant.definitions.some((d) => d.id === definitionId)) {
+        throw new AppError('NotFound', 'That no longer exists (Microsoft Graph could not find it while trying to read the runs of the access review). Nothing else changed.', { status: 404 });
+      }
+      return tenant.runs.filter((r) => r.definitionId === definitionId).map(({ definitionId: _d, items: _i, reminders: _r, ...instance }) => instance);
+    }),
+    reviewInstance: (definitionId, instanceId) => call('reviewInstance', [definitionId, instanceId], () => {
+      const { definitionId: _d, items: _i, reminders: _r, ...instance } = tenant.run(definitionId, instanceId);
+      return instance;
+    }),
+    countInstanceDecisions: (definitionId, instanceId, decision) => call('countInstanceDecisions', decision === undefined ? [definitionId, instanceId] : [definitionId, instanceId, decision],
+      () => ({ count: tenant.run(definitionId, instanceId).items.filter((i) => decision === undefined || i.decision === decision).length, complete: true })),
+    instanceAction: (definitionId, instanceId, action) => call('instanceAction', [definitionId, instanceId, action], () => tenant.act(definitionId, instanceId, action)),
+    deleteDefinition: (definitionId) => call('deleteDefinition', [definitionId], () => {
+      const index = tenant.definitions.findIndex((d) => d.id === definitionId);
+      if (index < 0) throw new AppError('NotFound', 'That no longer exists (Microsoft Graph could not find it while trying to delete the access review). Nothing else changed.', { status: 404 });
+      tenant.definitions.splice(index, 1);
+    }),
+    // `export`'s paged reads over the runs above, `tenant.exportPageSize` items a page (links: fake://…?skip=N).
+    readInstancesPage: (definitionId, link) => call('readInstancesPage', link === undefined ? [definitionId] : [definitionId, link], () => {
+      if (!tenant.definitions.some((d) => d.id === definitionId)) throw new AppError('NotFound', 'That no longer exists. Nothing else changed.', { status: 404 });
+      const runs = tenant.runs.filter((r) => r.definitionId === definitionId).map(({ definitionId: _d, items: _i, reminders: _r, ...instance }) => instance);
+      return fakePage(runs, link, tenant.exportPageSize, `fake://instances/${definitionId}`);
+    }),
+    readDecisionsPage: (definitionId, instanceId, link) => call('readDecisionsPage', link === undefined ? [definitionId, instanceId] : [definitionId, instanceId, link], () => {
+      const run = tenant.run(definitionId, instanceId);
+      const items = run.items.map((item, index) => ({
+        id: `${run.id}-decision-${index}`, decision: item.decision, justification: item.justification ?? null,
+        principal: { id: item.principalId, displayName: tenant.users.find((u) => u.id === item.principalId)?.displayName ?? null, type: 'user' },
+      }));
+      return fakePage(items, link, tenant.exportPageSize, `fake://decisions/${instanceId}`);
+    }),
   };
   const directory: DirectoryApi = {
     me: () => call('me', [], () => userInfo(tenant.user(as))),
+    userNames: (ids) => call('userNames', [ids], () => {
+      const wanted = new Set([...new Set(ids)].slice(0, 15).map((id) => id.toLowerCase()));
+      return new Map(tenant.users.filter((u) => wanted.has(u.id.toLowerCase())).map((u) => [u.id.toLowerCase(), u.displayName]));
+    }),
     groupNames: (ids) => call('groupNames', [ids], () => {
       const wanted = new Set([...new Set(ids)].slice(0, 15).map((id) => id.toLowerCase()));
       return new Map(tenant.groups.filter((g) => wanted.has(g.id.toLowerCase())).map((g) => [g.id.toLowerCase(), g.displayName]));

@@ -14,7 +14,10 @@ import {
   type Attachment, type JsonObject, type Scope, type TeamsActivity, type TeamsTeam, type TeamsUser, type WireContext,
 } from './teamsActivities';
 
+import { consentCardOf, FileSink } from './teamsFiles';
+
 export * from './teamsActivities';
+export * from './teamsFiles';
 
 export interface TeamsClientOptions {
   /** The bot's messaging endpoint, e.g. http://127.0.0.1:3978/api/messages (loopback only). */
@@ -80,6 +83,8 @@ export class TeamsClient {
   /** Every activity this client posted to the bot, in order. */
   readonly posted: TeamsActivity[] = [];
   readonly teams: readonly TeamsTeam[];
+  /** The users' OneDrive upload sessions of the file flow (teamsFiles.ts), served on this client's own server. */
+  readonly files: FileSink;
   private readonly events = new EventEmitter().setMaxListeners(100);
   private readonly failures: Failure[] = [];
   /** Activity id → conversation id of every message the bot posted and did not delete (kept by clear()). */
@@ -95,6 +100,7 @@ export class TeamsClient {
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) throw new Error(`botUrl must be on loopback, not ${host}`);
     this.teams = options.teams ?? [SALES_TEAM];
     this.defaultRoster = options.roster ?? DEFAULT_ROSTER;
+    this.files = new FileSink(() => this.serviceUrl);
     this.server = createServer((request, response) => void this.onRequest(request, response));
     this.ctx = {
       serviceUrl: '', tenantId: options.tenantId, botId: options.botId, botName: options.botName ?? 'Access Reviews',
@@ -233,6 +239,20 @@ export class TeamsClient {
     return this.post(invokeActivity(this.ctx, user, name, value, scope, replyToId));
   }
 
+  /**
+   * The user's Allow or Decline on the FileConsentCard in `card` (a message the bot sent), as Teams answers it: on
+   * Allow an upload session is opened in the user's OneDrive (see {@link files}) and `fileConsent/invoke` carries
+   * `acceptContext` and `uploadInfo`; on Decline it carries `declineContext`. Sent in the card's conversation.
+   */
+  answerFileConsent(user: TeamsUser, card: SentActivity, action: 'accept' | 'decline'): Promise<Delivery> {
+    const consent = consentCardOf(card.activity);
+    if (consent === undefined) throw new Error(`activity ${card.id} has no FileConsentCard`);
+    const value = action === 'accept'
+      ? { type: 'fileUpload', action, context: consent.acceptContext, uploadInfo: this.files.open(user.aadObjectId, user.userPrincipalName, consent.name).uploadInfo }
+      : { type: 'fileUpload', action, context: consent.declineContext };
+    return this.invoke(user, 'fileConsent/invoke', value, { kind: 'conversation', id: card.conversationId }, card.id);
+  }
+
   /** Adds the app to a scope as `user` does: conversationUpdate (bot in membersAdded), then installationUpdate (add). */
   install(scope: Scope, user: TeamsUser = USERS.adele): Promise<Installation> {
     return this.installation(scope, user, 'add');
@@ -303,6 +323,11 @@ export class TeamsClient {
 
   private async onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', this.serviceUrl);
+    if (url.pathname.startsWith('/upload/')) {
+      await this.files.handle(request, response, url.pathname.slice('/upload/'.length));
+      this.events.emit('change');
+      return;
+    }
     const method = request.method ?? 'GET';
     let reply: Reply;
     let body: unknown;

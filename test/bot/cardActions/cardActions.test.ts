@@ -95,7 +95,7 @@ describe('Universal Actions sign-in (SSO_MODE=teams)', () => {
 
   test('Graph refusing the cached token: the presser is signed out and asked to sign in again (loginRequest)', async () => {
     bot = buildBot({ env: { SSO_MODE: 'teams' }, signedIn: [IDS.megan] });
-    bot.tenant.failNext('listDefinitions', new AppError('SignInRequired', 'Your sign-in has expired. Please sign in again.', { status: 401 }));
+    bot.tenant.failNext('definitionsFrom', new AppError('SignInRequired', 'Your sign-in has expired. Please sign in again.', { status: 401 }));
     const response = await bot.press(PEOPLE.megan, 'reviews.list', {}, CHANNEL);
     expect(response).toMatchObject({ statusCode: 401, type: LOGIN_REQUEST });
     expect(bot.tokens.signedOut).toEqual([IDS.megan]);

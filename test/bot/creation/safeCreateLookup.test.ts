@@ -94,6 +94,18 @@ test('a create whose answer is lost is found by the look-up on the emulator, and
     listDefinitions: () => Promise.reject(new Error('not used')),
     getDefinition: () => Promise.reject(new Error('not used')),
     allDefinitions: () => Promise.reject(new Error('not used')),
+    definitionsFrom: () => Promise.reject(new Error('not used')),
+    instancesOf: () => Promise.reject(new Error('not used')),
+    instancesPage: () => Promise.reject(new Error('not used')),
+    contactedReviewers: () => Promise.reject(new Error('not used')),
+    scanDecisions: () => Promise.reject(new Error('not used')),
+    reviewInstances: () => Promise.reject(new Error('not used')),
+    reviewInstance: () => Promise.reject(new Error('not used')),
+    countInstanceDecisions: () => Promise.reject(new Error('not used')),
+    instanceAction: () => Promise.reject(new Error('not used')),
+    deleteDefinition: () => Promise.reject(new Error('not used')),
+    readInstancesPage: () => Promise.reject(new Error('not used')),
+    readDecisionsPage: () => Promise.reject(new Error('not used')),
     createDefinition: async (b) => {
       posts += 1;
       await createDefinition(client, b);

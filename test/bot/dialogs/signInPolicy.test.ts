@@ -47,17 +47,17 @@ async function signInFrom(replies: Reply[]): Promise<Reply[]> {
 describe('a one-answer command', () => {
   test('Graph refuses the token: it is forgotten, the user signs in again and the command runs as her', async () => {
     bot = harness();
-    bot.tenant.failNext('listDefinitions', refused());
+    bot.tenant.failNext('definitionsFrom', refused());
     const first = await bot.say(PEOPLE.adele, 'reviews');
     expect(bot.tokens.signedOut).toEqual([IDS.adele]);
     const after = await signInFrom(first);
     expect(titleOf(after)).toBe('Access reviews');
-    expect(bot.tenant.calls.filter((call) => call.method === 'listDefinitions').map((call) => call.as)).toEqual([IDS.adele, IDS.adele]);
+    expect(bot.tenant.calls.filter((call) => call.method === 'definitionsFrom').map((call) => call.as)).toEqual([IDS.adele, IDS.adele]);
   });
 
   test('refused again right after signing in again: said once, no third sign-in', async () => {
     bot = harness();
-    bot.tenant.failNext('listDefinitions', refused()).failNext('listDefinitions', refused());
+    bot.tenant.failNext('definitionsFrom', refused()).failNext('definitionsFrom', refused());
     const after = await signInFrom(await bot.say(PEOPLE.adele, 'reviews'));
     expect(textsOf(after)).toEqual(['Microsoft Graph refused your sign-in again, so I stopped here: nothing was changed. Type `sign out`, then send the command again.']);
     expect(after.some((reply) => oauthCardOf(reply) !== undefined)).toBe(false);
@@ -66,7 +66,7 @@ describe('a one-answer command', () => {
 
   test('typing something else instead of signing in runs that instead', async () => {
     bot = harness();
-    bot.tenant.failNext('listDefinitions', refused());
+    bot.tenant.failNext('definitionsFrom', refused());
     await bot.say(PEOPLE.adele, 'reviews');
     expect(titleOf(await bot.say(PEOPLE.adele, 'help'))).toBe('What I can do here');
   });

@@ -100,7 +100,7 @@ describe('behaviour: user commands act as their sender, never as the app', () =>
         expect(reply).toBeDefined();
       }
     }
-    expect(tenant.methods()).toContain('listDefinitions');
+    expect(tenant.methods()).toContain('definitionsFrom');
   });
 
   test('quick create with a group to pick and reviewers by address: the confirmation is prepared as the sender', async () => {
