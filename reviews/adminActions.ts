@@ -118,7 +118,7 @@ export function actionCard(kind: Exclude<AdminKind, 'remind'>, input: {
       if (fallback !== undefined && notReviewed > 0) warnings.push(`The ${plural(notReviewed, 'item')} nobody reviewed will be ${fallback} automatically.`);
       warnings.push(settings.autoApply
         ? `Auto-apply is on: the results are applied as soon as the run ends (${plural(counts?.denied ?? 0, 'denied member')} so far would be removed from ${group}).`
-        : 'Nothing is removed from the group until someone applies the results (`apply`).');
+        : 'Nothing is removed from the group until someone applies the results (**apply**).');
       return { title: `stop: the current run of ${name} ends now and reviewers can no longer answer`, lines: base, warnings, act: 'Stop the run' };
     }
     case 'apply': {

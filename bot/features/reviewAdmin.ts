@@ -9,7 +9,7 @@ import { AppError, isAppError } from '../errors';
 import type { GraphApis, ReviewDefinition } from '../graph/apis';
 import { PendingActions, type PendingAction } from '../pending/pendingActions';
 import type { KeyValueStore } from '../storage/keyValueStore';
-import { quoted } from '../userText';
+import { cleanText, quoted } from '../userText';
 import type { Feature, FeatureContext, FeatureReply } from './feature';
 import { findReview } from './findReview';
 
@@ -164,7 +164,8 @@ async function prepare(kind: AdminKind, store: AdminActionStore | undefined, con
     run === undefined ? undefined : countsOf(graph, review.id, run.id),
     kind === 'apply' || kind === 'stop' ? groupNameOf(graph, review, run) : undefined,
   ]);
-  const card = actionCard(kind, { name, run, counts, settings, groupName, runCount: runs.length });
+  // A card's text has no code spans (they show as backticks): the name goes in quotes there.
+  const card = actionCard(kind, { name: `"${cleanText(review.displayName ?? '(no name)', 80)}"`, run, counts, settings, groupName, runCount: runs.length });
   const payload: AdminPayload = {
     kind, definitionId: review.id, reviewName: name, card,
     ...(run === undefined ? {} : { instanceId: run.id }), ...(counts === undefined ? {} : { counts }), ...(groupName === undefined ? {} : { groupName }),
