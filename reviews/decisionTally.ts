@@ -27,6 +27,8 @@ export interface DecisionTally {
 }
 
 export const AUTOMATIC_LABEL = 'Decided automatically by Microsoft Entra';
+/** A reviewer's decision that the service applied (auto-apply). */
+export const APPLIED_AUTOMATICALLY_LABEL = 'Applied automatically by Microsoft Entra';
 const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 const SERVICE = 'aad access reviews';
 

@@ -1,7 +1,7 @@
 import { DECISIONS_PAGE, renderDecisionsCard, type DecisionItemLine } from '../../cards/decisions';
 import { REVIEW_DECISIONS } from '../../cards/verbs';
 import {
-  addToTally, appliedAutomatically, applyWords, AUTOMATIC_LABEL, decidedAutomatically, decisionWords, newTally, recommendationWords, tallyLines,
+  addToTally, appliedAutomatically, APPLIED_AUTOMATICALLY_LABEL, applyWords, AUTOMATIC_LABEL, decidedAutomatically, decisionWords, newTally, recommendationWords, tallyLines,
 } from '../../reviews/decisionTally';
 import { currentInstance, dayOf } from '../../reviews/describeDefinition';
 import { statusWords } from '../../reviews/status';
@@ -45,14 +45,15 @@ const byWhom = (item: ExportedDecision): string => {
 
 function itemLine(item: ExportedDecision): DecisionItemLine {
   const decided = (item.decision ?? 'NotReviewed').toLowerCase() !== 'notreviewed';
-  const automatic = decidedAutomatically(item) || appliedAutomatically(item);
+  // Said as it happened: a reviewer's decision applied by the service is "applied automatically", not "decided".
+  const automatic = decidedAutomatically(item) ? AUTOMATIC_LABEL : appliedAutomatically(item) ? APPLIED_AUTOMATICALLY_LABEL : '';
   return {
     principal: principalName(item),
     kind: principalKind(item),
     decision: decided ? `${decisionWords(item.decision)}${byWhom(item)}${item.reviewedDateTime ? ` on ${dayOf(item.reviewedDateTime)}` : ''}` : 'Not reviewed yet',
     justification: item.justification?.trim() ?? '',
     outcome: `Recommended: ${recommendationWords(item.recommendation)} · Applied: ${applyWords(item.applyResult)}`,
-    automatic: automatic ? AUTOMATIC_LABEL : '',
+    automatic,
   };
 }
 

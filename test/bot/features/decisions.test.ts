@@ -16,7 +16,11 @@ function items(): ExportedDecision[] {
   return Array.from({ length: 25 }, (_, n): ExportedDecision => {
     const principal = { id: `p${n}`, displayName: `Person ${String(n).padStart(2, '0')}`, type: 'user' };
     if (n <= 2) return { id: `d${n}`, decision: 'Approve', recommendation: 'Approve', applyResult: 'New', reviewedBy: megan, justification: 'Still on the team', principal };
-    if (n === 3) return { id: `d${n}`, decision: 'Deny', recommendation: 'Approve', applyResult: 'New', reviewedBy: megan, justification: 'Left', principal };
+    // Megan's denial, applied by the service (auto-apply): "applied", not "decided", automatically.
+    if (n === 3) {
+      return { id: `d${n}`, decision: 'Deny', recommendation: 'Approve', applyResult: 'AppliedSuccessfully', reviewedBy: megan, justification: 'Left',
+        appliedBy: { id: ZERO, displayName: '' }, principal };
+    }
     if (n <= 5) {
       return { id: `d${n}`, decision: 'Deny', recommendation: 'Deny', applyResult: 'AppliedSuccessfully',
         reviewedBy: { id: ZERO, displayName: 'AAD Access Reviews' }, appliedBy: { id: ZERO, displayName: '' }, principal };
@@ -58,9 +62,9 @@ test('counts per decision, recommendation and apply result, agreement, the servi
     'Items', '25',
     'Decisions', "Approved 3 · Denied 3 · Don't know 1 · Not reviewed 18",
     'Recommendations', 'Approve 4 · Deny 11 · No information 10',
-    'Applied results', 'Not applied yet 23 · Applied 2',
+    'Applied results', 'Not applied yet 22 · Applied 3',
     'Follow the recommendation', '5 of 6 decisions with one',
-    'Decided automatically by Microsoft Entra', '2 decided, 2 applied',
+    'Decided automatically by Microsoft Entra', '2 decided, 3 applied',
   ]);
   const start = texts.indexOf('Items', 3);
   expect(texts.slice(start + 1, start + 11)).toEqual([
@@ -68,6 +72,9 @@ test('counts per decision, recommendation and apply result, agreement, the servi
     'Person 01 · user', 'Approved by Megan Bowen', 'Still on the team', 'Recommended: Approve · Applied: Not applied yet',
     'Person 02 · user', 'Approved by Megan Bowen',
   ]);
+  const applied = texts.indexOf('Person 03 · user');
+  expect(texts.slice(applied, applied + 5)).toEqual(['Person 03 · user', 'Denied by Megan Bowen', 'Left', 'Recommended: Approve · Applied: Applied',
+    'Applied automatically by Microsoft Entra']);
   const auto = texts.indexOf('Person 04 · user');
   expect(texts.slice(auto, auto + 4)).toEqual(['Person 04 · user', 'Denied by Microsoft Entra', 'Recommended: Deny · Applied: Applied', 'Decided automatically by Microsoft Entra']);
   expect(texts.at(-1)).toBe('Page 1 of 3. Filters: pending, approved, denied, dontknow.');
