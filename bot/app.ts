@@ -25,6 +25,8 @@ import { SettingsStep } from './dialogs/wizard/settingsStep';
 import { WhichSettingStep } from './dialogs/wizard/whichSettingStep';
 import { creationActions } from './cardActions/createReviewActions';
 import { reviewAdminActions } from './cardActions/reviewAdminActions';
+import { editActions } from './cardActions/editActions';
+import { createEditDeps } from './features/edit';
 import { createAdminActionStore } from './features/reviewAdmin';
 import { createDraftStore, type ReviewDraft } from './creation/drafts';
 import { SsoPrompt } from './dialogs/ssoPrompt';
@@ -85,7 +87,8 @@ export function createBot({ config, storage, tokens, graph, clock, log, teamDeta
   const sso = new SsoService(config, tokens, storage, log);
   const adminActions = createAdminActionStore(storage, clock);
   const exports = new ExportService({ store: storage, clock, config, log });
-  const features = createFeatures(tokens, adminActions, exports);
+  const edits = createEditDeps(storage, clock);
+  const features = createFeatures(tokens, adminActions, exports, edits);
   const graphFor = userGraph(graph);
   const teamGroups = new TeamGroups(teamDetails, log);
   const runner = new FeatureRunner(graphFor, log, teamGroups);
@@ -104,7 +107,7 @@ export function createBot({ config, storage, tokens, graph, clock, log, teamDeta
   const startChange = async (turn: TurnContext, draft: ReviewDraft): Promise<void> => starter.start(turn, CREATE_REVIEW_DIALOG, {
     context: wizardContext(turn, clock, await teamGroups.groupOf(turn)), state: stateFromSettings(draft.payload.settings), draftId: draft.id,
   } satisfies CreateReviewOptions);
-  const cardActions = new CardActions(config, features, runner, tokens, sso, { ...creationActions(drafts, graphFor, startChange, clock, log), ...reviewAdminActions(adminActions, graphFor, log) });
+  const cardActions = new CardActions(config, features, runner, tokens, sso, { ...creationActions(drafts, graphFor, startChange, clock, log), ...reviewAdminActions(adminActions, graphFor, log), ...editActions(edits, graphFor, log) });
   return { bot: new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage, clock), log, exports), dialogStates };
 }
 

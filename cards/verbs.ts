@@ -14,6 +14,10 @@ export const REVIEW_CANCEL = 'review.cancel';
 export const REVIEW_ACTION_CONFIRM = 'reviewAction.confirm';
 /** Drops a stop / apply / reset / delete confirmation. */
 export const REVIEW_ACTION_CANCEL = 'reviewAction.cancel';
+/** Saves the changes an `edit` confirmation card shows (PUT of the whole definition, once, as the presser). */
+export const REVIEW_EDIT_CONFIRM = 'reviewEdit.confirm';
+/** Drops an `edit` confirmation. */
+export const REVIEW_EDIT_CANCEL = 'reviewEdit.cancel';
 
 /** Shows one review's settings and runs (the `show` command; a list row's Details, a show card's Refresh). */
 export const REVIEW_SHOW = 'reviews.show';
@@ -28,7 +32,7 @@ export const REVIEW_DELETE = 'reviews.delete';
 export const REVIEW_DECISIONS = 'reviews.decisions';
 
 /** Every Action.Execute verb a card may carry; the bot's registry must handle each one. */
-export const ALL_VERBS = [HELP, REVIEWS_LIST, SIGN_OUT, REVIEW_CREATE, REVIEW_CHANGE, REVIEW_CANCEL, REVIEW_ACTION_CONFIRM, REVIEW_ACTION_CANCEL, REVIEW_STOP, REVIEW_REMIND, REVIEW_APPLY, REVIEW_RESET, REVIEW_DELETE, REVIEW_SHOW, REVIEW_DECISIONS] as const;
+export const ALL_VERBS = [HELP, REVIEWS_LIST, SIGN_OUT, REVIEW_CREATE, REVIEW_CHANGE, REVIEW_CANCEL, REVIEW_ACTION_CONFIRM, REVIEW_ACTION_CANCEL, REVIEW_EDIT_CONFIRM, REVIEW_EDIT_CANCEL, REVIEW_STOP, REVIEW_REMIND, REVIEW_APPLY, REVIEW_RESET, REVIEW_DELETE, REVIEW_SHOW, REVIEW_DECISIONS] as const;
 
 /** One of the verbs in ALL_VERBS. */
 export type CardVerb = (typeof ALL_VERBS)[number];

@@ -4,6 +4,7 @@ import type { CardVerb } from '../../cards/verbs';
 import type { TokenProvider } from '../auth/tokenProvider';
 import type { Feature } from '../features/feature';
 import type { AdminActionStore } from '../features/reviewAdmin';
+import type { EditDeps } from '../features/edit';
 import type { ExportService } from '../exports/exportService';
 
 export type { Scope };
@@ -21,6 +22,8 @@ export interface CommandDeps {
   suggesting(name: string, scope: Scope, text: string): string | undefined;
   /** Pending stop / apply / reset / delete confirmations (confirm-then-act); absent where nothing is wired (catalogue tests). */
   adminActions?: AdminActionStore;
+  /** Pending `edit` confirmations and the clock; absent where nothing is wired (catalogue tests). */
+  edit?: EditDeps;
   /** `export`'s collection and file delivery; absent where nothing is wired (catalogue tests). */
   exports?: ExportService;
 }

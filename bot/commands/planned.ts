@@ -10,8 +10,6 @@ const user = 'user' as const;
 export const PLANNED: readonly CommandDefinition[] = [
   { name: 'summary', phrases: ['summary'], usage: 'summary <review> | all', help: { group: 'Read', text: 'progress and decision counts, or a digest of all active reviews' },
     scopes: ALL, signIn: user },
-  { name: 'edit', phrases: ['edit'], usage: 'edit <review>', help: { group: 'Manage', text: 'change name, descriptions, duration, reminders and decision settings' },
-    scopes: ALL, signIn: user },
   { name: 'subscribe', phrases: ['subscribe'], usage: 'subscribe <review|all> daily|weekly [at HH:MM]',
     help: { group: 'Channel digests', text: 'post a summary to this channel on a schedule' }, scopes: ['channel'], signIn: user },
   { name: 'unsubscribe', phrases: ['unsubscribe'], usage: 'unsubscribe <review|all>', help: { group: 'Channel digests', text: 'stop a scheduled summary' },

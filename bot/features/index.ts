@@ -5,13 +5,15 @@ import type { Feature } from './feature';
 import { notYetFeature } from './notYet';
 import type { AdminActionStore } from './reviewAdmin';
 import type { ExportService } from '../exports/exportService';
+import type { EditDeps } from './edit';
 
 /** The feature of every command that is one answer (not a dialog), by command name. Wired once in app.ts. */
 export type FeatureRegistry = ReadonlyMap<string, Feature>;
 
 /** Built from the catalogue: each command's own feature, or "not available yet" for a planned command. */
-export function createFeatures(tokens: TokenProvider, adminActions?: AdminActionStore, exports?: ExportService): FeatureRegistry {
-  const deps: CommandDeps = { tokens, helpGroups, suggesting, ...(adminActions === undefined ? {} : { adminActions }), ...(exports === undefined ? {} : { exports }) };
+export function createFeatures(tokens: TokenProvider, adminActions?: AdminActionStore, exports?: ExportService, edit?: EditDeps): FeatureRegistry {
+  const deps: CommandDeps = { tokens, helpGroups, suggesting, ...(adminActions === undefined ? {} : { adminActions }), ...(exports === undefined ? {} : { exports }),
+    ...(edit === undefined ? {} : { edit }) };
   const features = new Map<string, Feature>();
   for (const command of COMMANDS) {
     if (command.run?.kind === 'feature') features.set(command.name, command.run.feature(deps));

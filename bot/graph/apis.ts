@@ -140,6 +140,8 @@ export interface AccessReviewsApi {
   instanceAction(definitionId: string, instanceId: string, action: InstanceAction): Promise<void>;
   /** DELETE the definition with its instances and decisions (204). */
   deleteDefinition(definitionId: string): Promise<void>;
+  /** `edit`: PUT the full definition object (204; Graph has no PATCH here). Idempotent, so retried like a read. */
+  updateDefinition(definitionId: string, body: Record<string, unknown>): Promise<void>;
   /** `export`: one page (up to 100) of a definition's instances; `link` is the previous page's `nextLink`. */
   readInstancesPage(definitionId: string, link?: string): Promise<ListPage<ExportedInstance>>;
   /** `export`: one page (up to 100) of an instance's decision items; `link` is the previous page's `nextLink`. */

@@ -5,7 +5,7 @@ import type { GraphApis } from './apis';
 import { definitionsFrom, instancesOf } from './definitionPages';
 import { contactedReviewers, instancesPage, scanDecisions, userNames } from './reviewReads';
 import { readDecisionsPage, readInstancesPage } from './exportReads';
-import { countDecisions, deleteDefinition, getInstance, instanceAction, listInstances } from './reviewActions';
+import { countDecisions, deleteDefinition, getInstance, instanceAction, listInstances, updateDefinition } from './reviewActions';
 import {
   countGroupOwners, countGroupUsers, countGuests, findUsersByEmail, getGroup, getGroupNames, getMe, isInGroup, searchGroups,
 } from './directory';
@@ -32,6 +32,7 @@ export function graphApisOver(client: () => Promise<Client>): GraphApis {
       countInstanceDecisions: async (definitionId, instanceId, decision) => countDecisions(await client(), definitionId, instanceId, decision),
       instanceAction: async (definitionId, instanceId, action) => instanceAction(await client(), definitionId, instanceId, action),
       deleteDefinition: async (definitionId) => deleteDefinition(await client(), definitionId),
+      updateDefinition: async (definitionId, body) => updateDefinition(await client(), definitionId, body),
     },
     directory: {
       me: async () => getMe(await client()),

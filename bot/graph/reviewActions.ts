@@ -109,5 +109,14 @@ export async function deleteDefinition(client: Client, definitionId: string): Pr
   }
 }
 
+/** PUT the full definition (204): `edit`. Graph documents no PATCH for definitions (reference trap 1). */
+export async function updateDefinition(client: Client, definitionId: string, body: Record<string, unknown>): Promise<void> {
+  try {
+    await client.api(definitionPath(definitionId)).put(body);
+  } catch (error) {
+    throw toAppError(error, 'write', 'change the access review');
+  }
+}
+
 /** The `what` of an action, for messages built outside the seam. */
 export const actionWhat = (action: InstanceAction): string => ACTION_WHAT[action];

@@ -16,7 +16,7 @@ import {
 } from '../../cards/index';
 import { validateCard } from '../../cards/validate';
 import {
-  ALL_VERBS, HELP, REVIEW_ACTION_CANCEL, REVIEW_ACTION_CONFIRM, REVIEW_APPLY, REVIEW_DELETE, REVIEW_REMIND, REVIEW_RESET, REVIEW_STOP, REVIEWS_LIST, SIGN_OUT,
+  ALL_VERBS, HELP, REVIEW_ACTION_CANCEL, REVIEW_ACTION_CONFIRM, REVIEW_APPLY, REVIEW_EDIT_CANCEL, REVIEW_EDIT_CONFIRM, REVIEW_DELETE, REVIEW_REMIND, REVIEW_RESET, REVIEW_STOP, REVIEWS_LIST, SIGN_OUT,
 } from '../../cards/verbs';
 import { renderConfirmActionCard } from '../../cards/confirmAction';
 import { nodes, ofType, type Node } from './cardNodes';
@@ -204,13 +204,19 @@ describe('verbs', () => {
     act: { title: 'Stop the run', verb: REVIEW_ACTION_CONFIRM }, canAct: true, actNote: 'Nothing changes until you press Stop the run.',
     cancel: { title: 'Cancel', verb: REVIEW_ACTION_CANCEL },
   })).map((action) => String(action.verb));
+  // The `edit` confirmation (same card, its own verbs: bot/features/edit.ts).
+  const editVerbs = executes(renderConfirmActionCard({
+    confirmationId: '00000000-0000-4000-8000-000000000000', revision: 1, title: 'Change "Sales"?', lines: [{ label: 'Duration', value: '14 days → 21 days' }],
+    warnings: [], problems: [], act: { title: 'Save changes', verb: REVIEW_EDIT_CONFIRM }, canAct: true, actNote: 'Nothing changes until you press Save changes.',
+    cancel: { title: 'Cancel', verb: REVIEW_EDIT_CANCEL },
+  })).map((action) => String(action.verb));
   // Commands replayed from a choice of reviews (`${$root.verb}` in reviewChoice.json): stop, remind, apply, reset, delete.
   const choiceVerbs = ([REVIEW_STOP, REVIEW_REMIND, REVIEW_APPLY, REVIEW_RESET, REVIEW_DELETE] as const).flatMap((verb) => executes(renderReviewChoiceCard({
     title: '2 reviews match', text: 'Which one?', verb, more: 0, choices: [{ title: 'Sales · In progress', id: '00000000-0000-4000-8000-000000000001' }],
   })).map((action) => String(action.verb)));
 
   it('every verb in cards/*.json is in ALL_VERBS and every verb in ALL_VERBS is used', () => {
-    expect(new Set([...templateVerbs, ...confirmationVerbs, ...choiceVerbs])).toEqual(new Set(ALL_VERBS));
+    expect(new Set([...templateVerbs, ...confirmationVerbs, ...editVerbs, ...choiceVerbs])).toEqual(new Set(ALL_VERBS));
   });
 
   it('every Action.Execute in the rendered cards has an Action.Submit fallback with the same data', () => {

@@ -267,6 +267,13 @@ function fakeApis(tenant: FakeTenant, as: string): GraphApis {
       if (index < 0) throw new AppError('NotFound', 'That no longer exists (Microsoft Graph could not find it while trying to delete the access review). Nothing else changed.', { status: 404 });
       tenant.definitions.splice(index, 1);
     }),
+    // `edit`: the whole object replaces the stored one (read-only properties kept), as Graph's PUT.
+    updateDefinition: (definitionId, body) => call('updateDefinition', [definitionId, body], () => {
+      const index = tenant.definitions.findIndex((d) => d.id === definitionId);
+      const stored = tenant.definitions[index];
+      if (stored === undefined) throw new AppError('NotFound', 'That no longer exists (Microsoft Graph could not find it while trying to change the access review). Nothing else changed.', { status: 404 });
+      tenant.definitions[index] = { ...body, id: definitionId, status: stored.status, createdBy: stored.createdBy, createdDateTime: stored.createdDateTime };
+    }),
     // `export`'s paged reads over the runs above, `tenant.exportPageSize` items a page (links: fake://…?skip=N).
     readInstancesPage: (definitionId, link) => call('readInstancesPage', link === undefined ? [definitionId] : [definitionId, link], () => {
       if (!tenant.definitions.some((d) => d.id === definitionId)) throw new AppError('NotFound', 'That no longer exists. Nothing else changed.', { status: 404 });

@@ -18,5 +18,6 @@ test('a sentence asking for a review points to the wizard and to quick create', 
 
 test('a sentence naming another command that works here suggests it; one that is not available yet is not suggested', async () => {
   expect(await textOf('could you list all reviews')).toBe('I didn\'t understand `could`. Did you mean `reviews`? Type `help` to see what I can do.');
-  expect(await textOf('please edit everything')).toBe('I didn\'t understand `please`. Type `help` to see what I can do.');
+  expect(await textOf('please edit everything')).toBe('I didn\'t understand `please`. Did you mean `edit`? Type `help` to see what I can do.');
+  expect(await textOf('please summary everything')).toBe('I didn\'t understand `please`. Type `help` to see what I can do.');
 });
