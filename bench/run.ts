@@ -1,6 +1,7 @@
 import { benchBot } from './bot';
 import { benchCreateReview } from './createReview';
 import { benchGraphEmulator } from './graphEmulator';
+import { benchReviewReads } from './reviewReads';
 
 /** `npm run bench`: every benchmark in turn; each prints its own numbers (no pass/fail). */
 async function main(): Promise<void> {
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
   await benchBot();
   process.stdout.write('== Creating reviews\n');
   await benchCreateReview();
+  process.stdout.write('== Reading large reviews (decisions, export)\n');
+  await benchReviewReads();
 }
 
 main().catch((error: unknown) => {
