@@ -72,3 +72,45 @@ export function confirmThenAct<P, R>(spec: ConfirmThenActSpec<P, R>): VerbHandle
     handle: (turn, data, admitted) => spec.act(turn, admitted as PendingAction<P, R>, data),
   };
 }
+
+/** What acting on a pending action ended with: `final` → recorded as done (a later press gets it), else released. */
+export interface ActOutcome {
+  text: string;
+  final: boolean;
+  acted: boolean;
+}
+
+/**
+ * The Confirm press of a text-answered action (stop, apply, edit…): claim it once (a second, concurrent press is
+ * told it is under way), act, then record a final outcome or release the claim so the button may be pressed again;
+ * a thrown error releases it too. `done` runs after a final outcome (e.g. to log it).
+ */
+export async function claimAndAct<P, R extends { text: string; acted?: boolean }>(
+  store: PendingActions<P, R>, action: PendingAction<P, R>, work: () => Promise<ActOutcome>, done: (outcome: ActOutcome) => void,
+): Promise<AdaptiveCardInvokeResponse> {
+  if (!(await store.claim(action))) return message('This is being done right now; its result follows in a moment.');
+  let outcome: ActOutcome;
+  try {
+    outcome = await work();
+  } catch (error) {
+    await store.release(action);
+    throw error;
+  }
+  if (outcome.final) {
+    await store.finish(action, { text: outcome.text, acted: outcome.acted } as R);
+    done(outcome);
+  } else {
+    await store.release(action);
+  }
+  return message(outcome.text);
+}
+
+/** The Cancel press of such an action: final once cancelled; a done action answers with its result. */
+export async function cancelPending<P, R>(
+  spec: Pick<ConfirmThenActSpec<P, R>, 'final'>, store: PendingActions<P, R>, turn: TurnContext, action: PendingAction<P, R>,
+): Promise<AdaptiveCardInvokeResponse> {
+  const outcome = await store.cancel(action);
+  if (outcome.kind === 'busy') return message('This is being done right now, so it can no longer be cancelled.');
+  if (outcome.kind === 'final' && outcome.action.state === 'done') return spec.final(outcome.action, { turn, revision: action.revision });
+  return message('Cancelled: nothing was changed.');
+}

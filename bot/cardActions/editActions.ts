@@ -9,12 +9,12 @@ import type { GraphApis } from '../graph/apis';
 import type { Logger } from '../logger';
 import { quoted } from '../userText';
 import { invokeReply, type VerbHandlers } from '.';
-import { confirmThenAct, type ConfirmThenActSpec } from './confirmThenAct';
+import { cancelPending, claimAndAct, confirmThenAct, type ActOutcome, type ConfirmThenActSpec } from './confirmThenAct';
 
 const message = (text: string): AdaptiveCardInvokeResponse => invokeReply({ text });
 
 /** What a press came to: the answer, whether it is final (a later press repeats it), whether Graph acted. */
-interface Outcome { text: string; final: boolean; acted: boolean }
+type Outcome = ActOutcome;
 
 /** "Duration: `14 days → 21 days`" (values are Graph's and the user's text: shown as code). */
 const changesText = (lines: readonly EditLine[]): string => lines.map((line) => `${line.label}: ${quoted(line.value, 200)}`).join('; ');
@@ -67,33 +67,10 @@ export function editActions(deps: EditDeps, graphFor: UserGraph, log: Logger): V
     [REVIEW_EDIT_CONFIRM]: confirmThenAct({
       ...rules,
       needsGraph: true,
-      async act(turn, action) {
-        if (!(await store.claim(action))) return message('This is being done right now; its result follows in a moment.');
-        let outcome: Outcome;
-        try {
-          outcome = await act(graphFor(turn), action);
-        } catch (error) {
-          await store.release(action);
-          throw error;
-        }
-        if (outcome.final) {
-          await store.finish(action, { text: outcome.text, acted: outcome.acted });
-          log.info({ definitionId: action.payload.definitionId, confirmationId: action.id, fields: action.payload.changes.map((change) => change.field) }, 'review edited');
-        } else {
-          await store.release(action);
-        }
-        return message(outcome.text);
-      },
+      act: (turn, action) => claimAndAct(store, action, () => act(graphFor(turn), action), () => {
+        log.info({ definitionId: action.payload.definitionId, confirmationId: action.id, fields: action.payload.changes.map((change) => change.field) }, 'review edited');
+      }),
     }),
-    [REVIEW_EDIT_CANCEL]: confirmThenAct({
-      ...rules,
-      needsGraph: false,
-      async act(turn, action) {
-        const outcome = await store.cancel(action);
-        if (outcome.kind === 'busy') return message('This is being done right now, so it can no longer be cancelled.');
-        if (outcome.kind === 'final' && outcome.action.state === 'done') return rules.final(outcome.action, { turn, revision: action.revision });
-        return message('Cancelled: nothing was changed.');
-      },
-    }),
+    [REVIEW_EDIT_CANCEL]: confirmThenAct({ ...rules, needsGraph: false, act: (turn, action) => cancelPending(rules, store, turn, action) }),
   };
 }

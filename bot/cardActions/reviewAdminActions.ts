@@ -7,12 +7,12 @@ import type { UserGraph } from '../features/runner';
 import type { GraphApis } from '../graph/apis';
 import type { Logger } from '../logger';
 import { invokeReply, type VerbHandlers } from '.';
-import { confirmThenAct, type ConfirmThenActSpec } from './confirmThenAct';
+import { cancelPending, claimAndAct, confirmThenAct, type ActOutcome, type ConfirmThenActSpec } from './confirmThenAct';
 
 const message = (text: string): AdaptiveCardInvokeResponse => invokeReply({ text });
 
 /** What a press came to: the answer, whether it is final (a later press repeats it), whether Graph acted. */
-interface Outcome { text: string; final: boolean; acted: boolean }
+type Outcome = ActOutcome;
 
 const DONE: Record<AdminPayload['kind'], string> = {
   stop: 'Stopped the current run of {name}: reviewers can no longer answer.',
@@ -112,33 +112,10 @@ export function reviewAdminActions(store: AdminActionStore, graphFor: UserGraph,
     [REVIEW_ACTION_CONFIRM]: confirmThenAct({
       ...rules,
       needsGraph: true,
-      async act(turn, action) {
-        if (!(await store.claim(action))) return message('This is being done right now; its result follows in a moment.');
-        let outcome: Outcome;
-        try {
-          outcome = await act(graphFor(turn), action);
-        } catch (error) {
-          await store.release(action);
-          throw error;
-        }
-        if (outcome.final) {
-          await store.finish(action, { text: outcome.text, acted: outcome.acted });
-          log.info({ kind: action.payload.kind, definitionId: action.payload.definitionId, confirmationId: action.id }, 'review action done');
-        } else {
-          await store.release(action);
-        }
-        return message(outcome.text);
-      },
+      act: (turn, action) => claimAndAct(store, action, () => act(graphFor(turn), action), () => {
+        log.info({ kind: action.payload.kind, definitionId: action.payload.definitionId, confirmationId: action.id }, 'review action done');
+      }),
     }),
-    [REVIEW_ACTION_CANCEL]: confirmThenAct({
-      ...rules,
-      needsGraph: false,
-      async act(_turn, action) {
-        const outcome = await store.cancel(action);
-        if (outcome.kind === 'busy') return message('This is being done right now, so it can no longer be cancelled.');
-        if (outcome.kind === 'final' && outcome.action.state === 'done') return rules.final(outcome.action, { turn: _turn, revision: action.revision });
-        return message('Cancelled: nothing was changed.');
-      },
-    }),
+    [REVIEW_ACTION_CANCEL]: confirmThenAct({ ...rules, needsGraph: false, act: (turn, action) => cancelPending(rules, store, turn, action) }),
   };
 }
