@@ -87,7 +87,7 @@ async function decisionsOf(context: FeatureContext, definition: ReviewDefinition
       itemsTitle: filter === undefined ? 'Items' : `Items: ${filter === 'dontknow' ? "don't know" : filter}`,
       emptyText: page > pages ? 'No items on this page: the list is shorter now.' : 'No items.',
       items: shown.map(itemLine),
-      footer: `Page ${page} of ${pages}${scan.complete ? '' : ' (counted so far)'}. Filters: pending, approved, denied, dontknow.`,
+      footer: `Page ${page.toLocaleString('en-US')} of ${pages.toLocaleString('en-US')}${scan.complete ? '' : ' (counted so far)'}. Filters: pending, approved, denied, dontknow.`,
       previous: page > 1 ? args(Math.min(page - 1, pages)) : '',
       next: page < pages ? args(page + 1) : '',
     }),

@@ -129,7 +129,9 @@ describe.each(KINDS)('a review with 100,000 decision items, text of kind "%s"', 
   test('`decisions`: first page, Next, and the late pages of every kind; valid and within 28 KB', async () => {
     const first = cardOf(only(await bot.say(PEOPLE.adele, `decisions ${id}`)));
     expectSendable(first);
-    expect(cardTexts(first)).toContain(`Page 1 of ${PAGES}. Filters: pending, approved, denied, dontknow.`);
+    // Thousands grouped like the counts ("10,000", not "10000").
+    expect(PAGES).toBe(10_000);
+    expect(cardTexts(first)).toContain('Page 1 of 10,000. Filters: pending, approved, denied, dontknow.');
     expect(itemNumbers(first)).toEqual(Array.from({ length: 10 }, (_, n) => n));
     const next = buttonsOf(first).find((button) => button.title === 'Next');
     const second = invokeCard(await bot.press(PEOPLE.adele, String(next?.verb), next?.data));
