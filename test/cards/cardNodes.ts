@@ -25,3 +25,10 @@ export function nodes(value: unknown): Node[] {
 }
 
 export const ofType = (card: unknown, type: string): Node[] => nodes(card).filter((node) => node.type === type);
+
+/** The card's texts in order: each TextBlock, and each RichTextBlock with its runs joined. */
+export const blockTexts = (card: unknown): string[] => nodes(card).flatMap((node) => {
+  if (node.type === 'TextBlock') return [String(node.text)];
+  if (node.type === 'RichTextBlock') return [(node.inlines ?? []).map((run) => String(run.text)).join('')];
+  return [];
+});

@@ -1,5 +1,6 @@
 import { SEEDED_REVIEWS } from '../../dev/tenant/seed';
 import { control, graph, graphPages, REVIEWS, userToken } from '../support/localTenant';
+import { blockTexts as texts, nodes } from '../cards/cardNodes';
 import { useLocalStack } from '../support/localStack';
 import { USERS } from '../support/teamsClient';
 
@@ -9,20 +10,6 @@ import { USERS } from '../support/teamsClient';
  */
 const stack = useLocalStack({ env: { SSO_MODE: 'local' } });
 
-type Json = Record<string, unknown>;
-const nodes = (value: unknown, into: Json[] = []): Json[] => {
-  if (Array.isArray(value)) for (const item of value) nodes(item, into);
-  else if (typeof value === 'object' && value !== null) {
-    into.push(value as Json);
-    for (const item of Object.values(value)) nodes(item, into);
-  }
-  return into;
-};
-const texts = (card: unknown): string[] => nodes(card).flatMap((n) => {
-  if (n.type === 'TextBlock') return [String(n.text)];
-  if (n.type === 'RichTextBlock') return [(n.inlines as Json[]).map((run) => String(run.text)).join('')];
-  return [];
-});
 /** The value of a count row. */
 const countOf = (card: unknown, label: string): string => {
   const all = texts(card);

@@ -1,7 +1,8 @@
 import { GROUP, USER } from '../../dev/tenant/tenant';
+import { confirmationFor, textAnswerTo, type Confirmation } from '../support/cardAnswers';
 import { useLocalStack } from '../support/localStack';
 import { control, expectGraphStatus, graph, REVIEWS, userToken } from '../support/localTenant';
-import { USERS, type Delivery, type SentActivity, type TeamsUser } from '../support/teamsClient';
+import { USERS, type Delivery, type TeamsUser } from '../support/teamsClient';
 
 /**
  * Issue 11, item 5 over real HTTP with the local tenant: `edit` changes only what was asked (the stored definition is
@@ -16,22 +17,8 @@ beforeAll(async () => {
 
 const json = (value: unknown): string => JSON.stringify(value);
 
-interface Confirmation { sent: SentActivity; confirmationId: string; revision: number; card: string }
-
-async function ask(user: TeamsUser, text: string): Promise<Confirmation> {
-  const before = stack.teams.sent.length;
-  await stack.teams.message(user, text);
-  const sent = await stack.teams.waitFor(() => stack.teams.sent.slice(before).find((s) => json(s.activity).includes('reviewEdit.confirm')), 10_000);
-  const card = json(sent.activity);
-  return { sent, card, confirmationId: /"confirmationId":"([0-9a-f-]{36})"/.exec(card)?.[1] ?? '', revision: Number(/"revision":"?(\d+)/.exec(card)?.[1]) };
-}
-
-async function answerTo(user: TeamsUser, text: string): Promise<string> {
-  const before = stack.teams.sent.length;
-  await stack.teams.message(user, text);
-  const sent = await stack.teams.waitFor(() => stack.teams.sent.slice(before).find((s) => stack.teams.textOf(s) !== ''), 10_000);
-  return stack.teams.textOf(sent);
-}
+const ask = (user: TeamsUser, text: string): Promise<Confirmation> => confirmationFor(stack.teams, user, text, 'reviewEdit.confirm');
+const answerTo = (user: TeamsUser, text: string): Promise<string> => textAnswerTo(stack.teams, user, text);
 
 const press = (user: TeamsUser, card: Confirmation, verb = 'reviewEdit.confirm'): Promise<Delivery> =>
   stack.teams.cardAction(user, card.sent.id, verb, { verb, confirmationId: card.confirmationId, revision: card.revision });

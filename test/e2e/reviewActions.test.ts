@@ -1,7 +1,8 @@
 import { GROUP, USER } from '../../dev/tenant/tenant';
+import { confirmationFor, textAnswerTo, type Confirmation } from '../support/cardAnswers';
 import { useLocalStack } from '../support/localStack';
 import { control, expectGraphStatus, graph, graphItems, REVIEWS, userToken } from '../support/localTenant';
-import { SALES_TEAM, USERS, type Delivery, type Scope, type SentActivity, type TeamsUser } from '../support/teamsClient';
+import { SALES_TEAM, USERS, type Delivery, type Scope, type TeamsUser } from '../support/teamsClient';
 
 /**
  * Issue 11, item 4 over real HTTP with the local tenant: stop then apply on a manual-apply review removes exactly the
@@ -19,24 +20,8 @@ const CHANNEL: Scope = { kind: 'channel', teamId: SALES_TEAM.id, channelId: SALE
 const json = (value: unknown): string => JSON.stringify(value);
 const items = <T>(path: string): Promise<T[]> => graphItems<T>(stack.tenant, adele, path);
 
-interface Confirmation { sent: SentActivity; confirmationId: string; revision: number; card: string }
-
-/** Sends `text` and waits for the confirmation card it answers with. */
-async function ask(user: TeamsUser, text: string, scope?: Scope): Promise<Confirmation> {
-  const before = stack.teams.sent.length;
-  await stack.teams.message(user, text, scope);
-  const sent = await stack.teams.waitFor(() => stack.teams.sent.slice(before).find((s) => json(s.activity).includes('reviewAction.confirm')), 10_000);
-  const card = json(sent.activity);
-  return { sent, card, confirmationId: /"confirmationId":"([0-9a-f-]{36})"/.exec(card)?.[1] ?? '', revision: Number(/"revision":"?(\d+)/.exec(card)?.[1]) };
-}
-
-/** Sends `text` and returns the bot's text answer. */
-async function answerTo(user: TeamsUser, text: string): Promise<string> {
-  const before = stack.teams.sent.length;
-  await stack.teams.message(user, text);
-  const sent = await stack.teams.waitFor(() => stack.teams.sent.slice(before).find((s) => stack.teams.textOf(s) !== ''), 10_000);
-  return stack.teams.textOf(sent);
-}
+const ask = (user: TeamsUser, text: string, scope?: Scope): Promise<Confirmation> => confirmationFor(stack.teams, user, text, 'reviewAction.confirm', scope);
+const answerTo = (user: TeamsUser, text: string): Promise<string> => textAnswerTo(stack.teams, user, text);
 
 const press = (user: TeamsUser, card: Confirmation, scope?: Scope, verb = 'reviewAction.confirm'): Promise<Delivery> =>
   stack.teams.cardAction(user, card.sent.id, verb, { verb, confirmationId: card.confirmationId, revision: card.revision }, scope);

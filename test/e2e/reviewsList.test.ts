@@ -1,4 +1,5 @@
 import { control, graphPages, REVIEWS, userToken } from '../support/localTenant';
+import { nodes, type Node } from '../cards/cardNodes';
 import { useLocalStack } from '../support/localStack';
 import { SALES_TEAM, USERS, type Scope } from '../support/teamsClient';
 
@@ -12,19 +13,9 @@ const CHANNEL: Scope = { kind: 'channel', teamId: SALES_TEAM.id, channelId: SALE
 const ACTIVE = new Set(['notstarted', 'initializing', 'starting', 'inprogress', 'completing', 'autoreviewing']);
 const FINISHED = new Set(['completed', 'autoreviewed', 'applying', 'applied']);
 
-type Json = Record<string, unknown>;
-/** Every object in a JSON value, depth first. */
-const nodes = (value: unknown, into: Json[] = []): Json[] => {
-  if (Array.isArray(value)) for (const item of value) nodes(item, into);
-  else if (typeof value === 'object' && value !== null) {
-    into.push(value as Json);
-    for (const item of Object.values(value)) nodes(item, into);
-  }
-  return into;
-};
 /** The review names of a list card: its rows' bold TextRuns. */
 const rowNames = (card: unknown): string[] => nodes(card).filter((n) => n.type === 'TextRun' && n.weight === 'Bolder').map((n) => String(n.text));
-const buttonNamed = (card: unknown, title: string): Json | undefined => nodes(card).find((n) => n.type === 'Action.Execute' && n.title === title);
+const buttonNamed = (card: unknown, title: string): Node | undefined => nodes(card).find((n) => n.type === 'Action.Execute' && n.title === title);
 const cardOfInvoke = (body: unknown): unknown => (body as { value?: unknown }).value;
 
 /** What Graph says Adele can read, in Graph's order, through every page. */
