@@ -125,11 +125,13 @@ export interface AccessReviewsApi {
   /** `show`: the individual reviewers an instance contacted (first 100). */
   contactedReviewers(definitionId: string, instanceId: string): Promise<NamedIdentity[]>;
   /**
-   * `show`, `decisions`: every decision item of an instance, `onPage` called as pages arrive ($skip pages, 20 to a
-   * `$batch`); `requests`: the HTTP requests made; `complete` false past `maxItems`.
+   * `show`, `decisions`: every decision item of an instance, `onPage` called with each page in order ($skip pages, 20 to
+   * a `$batch`, a few batches at once); `requests`: the `$batch` requests made; `complete` false past `maxItems`.
    */
   scanDecisions(definitionId: string, instanceId: string, options: DecisionScanOptions, onPage: (items: ExportedDecision[]) => void):
   Promise<{ complete: boolean; requests: number }>;
+  /** `decisions`: the items of one card page, `top` (≤ 100) from `skip`, of one decision value when given. */
+  decisionsAt(definitionId: string, instanceId: string, options: DecisionScanOptions & { skip: number; top: number }): Promise<ExportedDecision[]>;
   /** Every instance (run) of a definition (404 → NotFound): for the current run the admin actions act on. */
   reviewInstances(definitionId: string): Promise<ReviewInstance[]>;
   /** One instance (404 → NotFound). */

@@ -147,6 +147,7 @@ export async function dispatchBatch(core: EmulatorCore, verifier: TokenVerifier,
     } else {
       const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
       const url = new URL(`/v1.0/${item.url.replace(/^\//, '')}`, outer.url);
+      core.stats.inBatches += 1;
       result = await dispatch(core, verifier, log, {
         method: item.method.toUpperCase(), url, body: item.body, headers: { ...headers, authorization: outer.headers.authorization },
       });

@@ -14,6 +14,8 @@ import { ReviewStore } from './store/reviewStore';
 export class Stats {
   requests = 0;
   batches = 0;
+  /** Of `requests`, those that came inside a `$batch` (HTTP round trips = requests − inBatches + batches). */
+  inBatches = 0;
   byRoute: Record<string, number> = {};
 
   count(route: string): void {
@@ -24,6 +26,7 @@ export class Stats {
   reset(): void {
     this.requests = 0;
     this.batches = 0;
+    this.inBatches = 0;
     this.byRoute = {};
   }
 }

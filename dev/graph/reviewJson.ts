@@ -108,25 +108,52 @@ function principalJson(row: DecisionRow): object {
   };
 }
 
+type DecisionField = keyof DecisionRow;
+/** Each decision property: the row fields it is read from, and how. */
+const DECISION_RENDER: Record<string, { fields: readonly DecisionField[]; render: (row: DecisionRow, graphBase: string) => unknown }> = {
+  id: { fields: ['id'], render: (row) => row.id },
+  accessReviewId: { fields: ['instance_id'], render: (row) => row.instance_id },
+  reviewedDateTime: { fields: ['reviewed_at'], render: (row) => row.reviewed_at },
+  decision: { fields: ['decision'], render: (row) => row.decision },
+  justification: { fields: ['justification'], render: (row) => row.justification },
+  appliedDateTime: { fields: ['applied_at'], render: (row) => row.applied_at },
+  applyResult: { fields: ['apply_result'], render: (row) => row.apply_result },
+  recommendation: { fields: ['recommendation'], render: (row) => row.recommendation },
+  principalLink: {
+    fields: ['principal_type', 'principal_id'],
+    render: (row, graphBase) => `${graphBase}/v1.0/${row.principal_type === 'group' ? 'groups' : 'users'}/${row.principal_id}`,
+  },
+  resourceLink: { fields: ['resource_id'], render: (row, graphBase) => (row.resource_id === null ? null : `${graphBase}/v1.0/groups/${row.resource_id}`) },
+  reviewedBy: { fields: ['reviewed_by_id', 'reviewed_by_name', 'reviewed_by_upn'], render: (row) => identity(row.reviewed_by_id, row.reviewed_by_name, row.reviewed_by_upn) },
+  appliedBy: { fields: ['applied_by_id', 'applied_by_name', 'applied_by_upn'], render: (row) => identity(row.applied_by_id, row.applied_by_name, row.applied_by_upn) },
+  resource: {
+    fields: ['resource_id', 'resource_name'],
+    render: (row) => (row.resource_id === null ? null : { id: row.resource_id, displayName: row.resource_name, type: 'group' }),
+  },
+  principal: { fields: ['principal_type', 'principal_id', 'principal_name', 'principal_upn', 'principal_last_sign_in'], render: (row) => principalJson(row) },
+};
+
+/** The properties of a `$select` as this type spells them; undefined when none was given or one is unknown (the list answers 400). */
+export function decisionProperties(select: readonly string[] | undefined): string[] | undefined {
+  if (select === undefined) return undefined;
+  const named = select.map((name) => DECISION_PROPERTIES.find((known) => known.toLowerCase() === name.toLowerCase()));
+  return named.every((name) => name !== undefined) ? named : undefined;
+}
+
+/** The row fields `properties` (all when undefined) are read from: a `$select`ed list reads only those columns. */
+export const decisionFields = (properties: readonly string[] | undefined): DecisionField[] | undefined =>
+  properties === undefined ? undefined : [...new Set(properties.flatMap((name) => DECISION_RENDER[name]?.fields ?? []))];
+
 /**
  * A decision item as the security group tutorial's captures show one (v1.0): the group under review as `resource`
- * and `resourceLink` (null when the item has no resource, as in the API pages' examples).
+ * and `resourceLink` (null when the item has no resource, as in the API pages' examples). With `properties`, only
+ * those (the row may then hold only their fields).
  */
-export function decisionJson(row: DecisionRow, graphBase: string): Record<string, unknown> {
-  return {
-    id: row.id,
-    accessReviewId: row.instance_id,
-    reviewedDateTime: row.reviewed_at,
-    decision: row.decision,
-    justification: row.justification,
-    appliedDateTime: row.applied_at,
-    applyResult: row.apply_result,
-    recommendation: row.recommendation,
-    principalLink: `${graphBase}/v1.0/${row.principal_type === 'group' ? 'groups' : 'users'}/${row.principal_id}`,
-    resourceLink: row.resource_id === null ? null : `${graphBase}/v1.0/groups/${row.resource_id}`,
-    reviewedBy: identity(row.reviewed_by_id, row.reviewed_by_name, row.reviewed_by_upn),
-    appliedBy: identity(row.applied_by_id, row.applied_by_name, row.applied_by_upn),
-    resource: row.resource_id === null ? null : { id: row.resource_id, displayName: row.resource_name, type: 'group' },
-    principal: principalJson(row),
-  };
+export function decisionJson(row: DecisionRow, graphBase: string, properties: readonly string[] = DECISION_PROPERTIES): Record<string, unknown> {
+  const json: Record<string, unknown> = {};
+  for (const name of properties) {
+    const property = DECISION_RENDER[name];
+    if (property !== undefined) json[name] = property.render(row, graphBase);
+  }
+  return json;
 }

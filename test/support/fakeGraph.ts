@@ -193,6 +193,12 @@ function scopeQuery(definition: ReviewDefinition): string {
 /** The interfaces as one identity sees the tenant. */
 function fakeApis(tenant: FakeTenant, as: string): GraphApis {
   const call = <T>(method: FakeMethod, args: unknown[], run: () => T): Promise<T> => tenant.call(as, method, args, run);
+  /** A run's decision items (of one decision value when given), in Graph's order. */
+  const itemsOf = (definitionId: string, instanceId: string, decision: string | undefined): ExportedDecision[] => {
+    const run = tenant.run(definitionId, instanceId);
+    const all = tenant.decisionItems.get(instanceId) ?? run.items.map((item, n): ExportedDecision => ({ id: `${instanceId}-${n}`, decision: item.decision, principal: { id: item.principalId } }));
+    return all.filter((item) => decision === undefined || item.decision === decision);
+  };
   const reviews: AccessReviewsApi = {
     // Active / completed over the whole status vocabulary, as the seam filters them (reviews/status.ts).
     listDefinitions: (filter: DefinitionFilter, top = 100, groupId?: string) => call('listDefinitions', groupId === undefined ? [filter, top] : [filter, top, groupId], (): DefinitionPage => {
@@ -240,13 +246,13 @@ function fakeApis(tenant: FakeTenant, as: string): GraphApis {
     }),
     // Pages of 100, 20 to a request, until a short page: as the seam reads them.
     scanDecisions: (definitionId, instanceId, options, onPage) => call('scanDecisions', [definitionId, instanceId, options], () => {
-      const run = tenant.run(definitionId, instanceId);
-      const all = tenant.decisionItems.get(instanceId) ?? run.items.map((item, n): ExportedDecision => ({ id: `${instanceId}-${n}`, decision: item.decision, principal: { id: item.principalId } }));
-      const items = all.filter((item) => options.decision === undefined || item.decision === options.decision);
+      const items = itemsOf(definitionId, instanceId, options.decision);
       const pages = Math.floor(items.length / 100) + 1;
       for (let page = 0; page < pages; page += 1) onPage(items.slice(page * 100, page * 100 + 100));
       return { complete: true, requests: Math.ceil(pages / 20) };
     }),
+    decisionsAt: (definitionId, instanceId, options) => call('decisionsAt', [definitionId, instanceId, options],
+      () => itemsOf(definitionId, instanceId, options.decision).slice(options.skip, options.skip + Math.min(options.top, 100))),
     instancesOf: (ids) => call('instancesOf', [ids], () => new Map(ids.filter((id) => tenant.definitions.some((d) => d.id === id))
       .map((id) => [id, tenant.runs.filter((r) => r.definitionId === id).map(({ definitionId: _d, items: _i, reminders: _r, ...instance }) => instance)]))),
     reviewInstances: (definitionId) => call('reviewInstances', [definitionId], () => {

@@ -1,5 +1,5 @@
 import { forbidden } from '../errors';
-import { DECISION_PROPERTIES, decisionJson, INSTANCE_PROPERTIES, instanceJson } from '../reviewJson';
+import { DECISION_PROPERTIES, decisionFields, decisionJson, decisionProperties, INSTANCE_PROPERTIES, instanceJson } from '../reviewJson';
 import { route, type Route, type RouteResult } from '../router';
 import type { DefinitionRow, InstanceRow } from '../store/reviewStore';
 import { actorOf, readableInstance, readsAll, requireListAccess, requireSignedIn, reviewedInstance, writableInstance } from './access';
@@ -39,8 +39,11 @@ export const instanceRoutes: Route[] = [
     const { definition, instance } = readableInstance(request, emulator);
     requireListAccess(request, definition);
     const options = reviewListQuery(request.query, DECISION_RULES);
-    const page = emulator.decisions.decisions(instance.id, options.where, options);
-    return listResult(request, emulator, page, { context: UNDER_INSTANCE(instance, 'decisions'), render: (row) => decisionJson(row, emulator.baseUrl), select: options.select, ...DECISION });
+    const properties = decisionProperties(options.select);
+    const page = emulator.decisions.decisions(instance.id, options.where, options, undefined, decisionFields(properties));
+    return listResult(request, emulator, page, {
+      context: UNDER_INSTANCE(instance, 'decisions'), render: (row) => decisionJson(row, emulator.baseUrl, properties), select: options.select, ...DECISION,
+    });
   }),
   route('GET', `${I}/decisions/${BY_REVIEWER}`, (request, emulator) => {
     const userId = requireSignedIn(request, 'filterByCurrentUser');

@@ -37,10 +37,14 @@ export interface Actor {
   userPrincipalName: string;
 }
 
-const COLUMNS = 'd.id, d.instance_id, d.definition_id, d.principal_id, d.principal_name, d.principal_upn, d.principal_type, ' +
-  'd.resource_id, d.resource_name, d.decision, d.justification, d.recommendation, d.reviewed_by_id, d.reviewed_by_name, ' +
-  'd.reviewed_by_upn, d.reviewed_at, d.applied_by_id, d.applied_by_name, d.applied_by_upn, d.applied_at, d.apply_result, ' +
-  '(SELECT u.last_sign_in FROM users u WHERE u.id = d.principal_id) AS principal_last_sign_in';
+const LAST_SIGN_IN = '(SELECT u.last_sign_in FROM users u WHERE u.id = d.principal_id) AS principal_last_sign_in';
+const FIELDS: ReadonlyArray<keyof DecisionRow> = ['id', 'instance_id', 'definition_id', 'principal_id', 'principal_name', 'principal_upn',
+  'principal_type', 'resource_id', 'resource_name', 'decision', 'justification', 'recommendation', 'reviewed_by_id', 'reviewed_by_name',
+  'reviewed_by_upn', 'reviewed_at', 'applied_by_id', 'applied_by_name', 'applied_by_upn', 'applied_at', 'apply_result', 'principal_last_sign_in'];
+/** The SQL that reads `fields` of a DecisionRow (every field when undefined). */
+const columnsOf = (fields: ReadonlyArray<keyof DecisionRow> = FIELDS): string =>
+  FIELDS.filter((field) => fields.includes(field)).map((field) => (field === 'principal_last_sign_in' ? LAST_SIGN_IN : `d.${field}`)).join(', ') || 'd.id';
+const COLUMNS = columnsOf();
 
 const onlyReviewedBy = (userId: string | undefined): SqlFragment => userId === undefined ? TRUE_SQL
   : { sql: 'EXISTS (SELECT 1 FROM item_reviewers x WHERE x.user_id = ? AND x.decision_seq = d.seq)', params: [userId] };
@@ -116,12 +120,15 @@ export class DecisionStore {
       WHERE d.instance_id = ? AND d.id = ? AND x.user_id = ?`).get(instanceId, decisionId, userId) !== undefined;
   }
 
-  /** Items of an instance; with `reviewerId`, only those that user reviews. */
-  decisions(instanceId: string, where: SqlFragment, paging: Paging, reviewerId?: string): Page<DecisionRow> {
+  /**
+   * Items of an instance; with `reviewerId`, only those that user reviews. With `fields`, the rows hold only those
+   * (a `$select`ed list reads fewer columns: 100,000 items are read in 1,000 pages).
+   */
+  decisions(instanceId: string, where: SqlFragment, paging: Paging, reviewerId?: string, fields?: ReadonlyArray<keyof DecisionRow>): Page<DecisionRow> {
     const restrict = reviewerId !== undefined && this.reviewerAccess(instanceId, reviewerId) !== 'all'
       ? onlyReviewedBy(reviewerId) : TRUE_SQL;
     return pageRows<DecisionRow>(this.db, {
-      columns: COLUMNS, from: 'decisions d', seq: 'd.seq',
+      columns: columnsOf(fields), from: 'decisions d', seq: 'd.seq',
       where: and({ sql: 'd.instance_id = ?', params: [instanceId] }, restrict, where),
     }, paging);
   }

@@ -79,8 +79,8 @@ test('counts per decision, recommendation and apply result, agreement, the servi
   expect(texts.slice(auto, auto + 4)).toEqual(['Person 04 · user', 'Denied by Microsoft Entra', 'Recommended: Deny · Applied: Applied', 'Decided automatically by Microsoft Entra']);
   expect(texts.at(-1)).toBe('Page 1 of 3. Filters: pending, approved, denied, dontknow.');
   expect(buttonsOf(card).map((b) => [b.title, b.data])).toEqual([['Next', { verb: 'reviews.decisions', args: `${ID} page 2` }]]);
-  // One scan reads every item (the fake counts requests as the seam does: 20 pages to a $batch).
-  expect(bot.tenant.methods()).toEqual(['allDefinitions', 'instancesPage', 'scanDecisions']);
+  // One scan counts every item; the card's page is read beside it.
+  expect(bot.tenant.methods()).toEqual(['allDefinitions', 'instancesPage', 'scanDecisions', 'decisionsAt']);
 });
 
 test('a filter lists only those items, paged with it; counts stay over every item', async () => {

@@ -84,5 +84,5 @@ test('batchGet sends throttled inner requests again after their Retry-After', as
   await resetStats();
   const answers = await batchGet(factory.forToken(token), tenant.graph, Array.from({ length: 10 }, () => '/me'));
   expect(answers.every((a) => a.status === 200)).toBe(true);
-  expect((await control(tenant, 'GET', '/stats')).body).toMatchObject({ batches: 2, requests: 12 });
+  expect((await control(tenant, 'GET', '/stats')).body).toMatchObject({ batches: 2, requests: 12, inBatches: 12 });
 });

@@ -276,7 +276,7 @@ describe('stats', () => {
     await graph(tenant, adele, 'GET', `/users/${UNKNOWN_USER}`);
     const stats = await control(tenant, 'GET', '/stats');
     expect(stats.status).toBe(200);
-    expect(stats.body).toEqual({ requests: 5, byRoute: { 'GET /me': 2, 'GET /users/{id}': 3 }, batches: 0 });
+    expect(stats.body).toEqual({ requests: 5, byRoute: { 'GET /me': 2, 'GET /users/{id}': 3 }, batches: 0, inBatches: 0 });
   });
 });
 
