@@ -72,6 +72,8 @@ function scheduleOf(definition: AccessReviewScheduleDefinition): ReviewSettings[
   const range = settings?.recurrence?.range;
   const startDate = (range?.startDate ?? '').slice(0, 10);
   const durationDays = settings?.instanceDurationInDays ?? 0;
+  // No start date (a definition read without its recurrence): said in the list's words, never computed from.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) return undefined;
   if (!pattern?.type) return { frequency: 'once', startDate, durationDays, end: { kind: 'never' } };
   const interval = pattern.interval ?? 1;
   const frequency: Frequency | undefined = pattern.type === 'weekly' ? (interval === 1 ? 'weekly' : undefined)

@@ -9,7 +9,7 @@ import type { AppConfig } from '../config';
 import { isAppError } from '../errors';
 import { commandForVerb, whereItWorks } from '../commands';
 import type { FeatureRegistry } from '../features';
-import type { Feature, FeatureReply } from '../features/feature';
+import { replyActivity, type Feature, type FeatureReply } from '../features/feature';
 import type { FeatureRunner } from '../features/runner';
 import { scopeOf, userIdOf } from '../turn';
 
@@ -20,6 +20,12 @@ const error = (statusCode: number, code: string, message: string): AdaptiveCardI
 export const invokeReply = (reply: FeatureReply): AdaptiveCardInvokeResponse => 'card' in reply
   ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card }
   : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.text as unknown as Record<string, unknown> };
+
+/**
+ * A button that opens something (a list's Details and Decisions) posts its card below and leaves its own card as it
+ * was; other buttons (Next, Refresh, a choice) replace their card. Untrusted, but it only chooses where the answer goes.
+ */
+const opensBelow = (data: unknown): boolean => (data as { open?: unknown } | null)?.open === 'below';
 
 /** Text a card sends back, re-checked: card data is untrusted (anyone may craft an invoke). */
 function argsOf(data: unknown): string {
@@ -77,7 +83,10 @@ export class CardActions {
     }
     try {
       if (handler) return await handler.handle(turn, value.action.data, admission?.admitted);
-      return invokeReply(await this.runner.run(feature as Feature, turn, argsOf(value.action.data)));
+      const reply = await this.runner.run(feature as Feature, turn, argsOf(value.action.data));
+      if (!opensBelow(value.action.data) || !('card' in reply)) return invokeReply(reply);
+      await turn.sendActivity(replyActivity(reply));
+      return invokeReply({ text: 'Opened below.' });
     } catch (failure) {
       if (!isAppError(failure, 'SignInRequired')) throw failure;
       await this.tokens.signOut(userIdOf(turn));

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { ReviewDefinition } from '../../bot/graph/apis';
 import { addToTally, newTally, tallyLines } from '../../reviews/decisionTally';
 import { currentInstance, describeCurrentRun, describeReviewers } from '../../reviews/describeDefinition';
@@ -51,6 +52,21 @@ describe('settingsFromDefinition: what toDefinition wrote, read back (with Graph
       { label: 'What', value: 'Guests of Sales Team' }, { label: 'Reviewers', value: 'Other reviewers' }, { label: 'How often', value: 'Quarterly' },
       { label: 'Name', value: 'Sales guests' },
     ]);
+  });
+
+  test('any recurrence Graph could echo (or none) is described in words, never thrown on', () => {
+    const day = fc.oneof(fc.constant(''), fc.string({ maxLength: 12 }), fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+      fc.constant('9999-12-31'), fc.constant('2025-02-30'));
+    const recurrence = fc.option(fc.record({
+      pattern: fc.option(fc.record({ type: fc.constantFrom('weekly', 'absoluteMonthly', 'daily', ''), interval: fc.integer({ min: -2, max: 40 }) }, { requiredKeys: [] })),
+      range: fc.option(fc.record({ type: fc.constantFrom('noEnd', 'endDate', 'numbered', 'x'), startDate: day, endDate: day,
+        numberOfOccurrences: fc.integer({ min: -1, max: 1000 }) }, { requiredKeys: [] })),
+    }, { requiredKeys: [] }));
+    fc.assert(fc.property(recurrence, fc.option(fc.integer({ min: -10, max: 100_000 })), (shape, duration) => {
+      const definition = { ...echoed(settings()), settings: { ...(shape === null ? {} : { recurrence: shape }), ...(duration === null ? {} : { instanceDurationInDays: duration }) } } as ReviewDefinition;
+      const rows = describeDefinitionSettings(definition, groups, users);
+      expect(rows.every((row) => typeof row.value === 'string' && row.value !== '')).toBe(true);
+    }));
   });
 
   test('the names a definition needs: its group, reviewer groups, named and fallback users', () => {

@@ -1,7 +1,7 @@
 import type { ReviewDefinition } from '../../../bot/graph/apis';
 import { validateCard } from '../../../cards/validate';
 import { IDS, smallTenant, type FakeTenant } from '../../support/fakeGraph';
-import { buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeCard, invokeText, NOW, PEOPLE, type BotHarness } from '../support/botHarness';
+import { buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, executeValue, invokeCard, invokeText, NOW, PEOPLE, type BotHarness } from '../support/botHarness';
 
 /**
  * `reviews [active|completed|all]` as a paged list (issue 11, item 1): 10 per page, Next / Previous carried by the
@@ -133,4 +133,23 @@ describe('each row', () => {
     // The runs of the whole page in one call (one $batch on Graph).
     expect(bot.tenant.methods()).toEqual(['definitionsFrom', 'groupNames', 'instancesOf']);
   });
+});
+
+test('Details and Decisions on the list post their card below and leave the list as it was; Next replaces the list', async () => {
+  const tenant = tenantWith(12);
+  const first = tenant.definitions[0];
+  first.id = '6f1d7e1c-0d6b-4c4e-9d4e-2f6a3b9c1a01'; // `show` resolves an id only when it looks like one
+  bot = buildBot({ signedIn: [IDS.adele], tenant });
+  const list = cardOf((await bot.say(PEOPLE.adele, 'reviews all')).at(-1));
+  const details = button(list, 'Details');
+  expect(details?.data).toEqual({ verb: 'reviews.show', args: first.id, open: 'below' });
+  const pressed = await bot.invoke(PEOPLE.adele, 'adaptiveCard/action', executeValue(details?.verb ?? '', details?.data));
+  const answer = pressed.invoke?.body as Parameters<typeof invokeText>[0];
+  expect(invokeText(answer)).toBe('Opened below.');
+  expect(pressed.replies).toHaveLength(1);
+  expect(cardTexts(cardOf(pressed.replies[0]))).toContain('Review 001');
+  const next = button(list, 'Next');
+  const paged = await bot.invoke(PEOPLE.adele, 'adaptiveCard/action', executeValue(next?.verb ?? '', next?.data));
+  expect(paged.replies).toHaveLength(0);
+  expect(names(invokeCard(paged.invoke?.body as Parameters<typeof invokeCard>[0]))).toEqual(['Review 011', 'Review 012']);
 });
