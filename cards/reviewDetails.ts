@@ -1,7 +1,7 @@
 /** `show <review>`'s card: the definition in settings words and its runs (status, dates, progress, who is still to answer). */
 import reviewDetailsTemplate from './reviewDetails.json';
 import { clip, expandTemplate } from './template';
-import type { AdaptiveCardJson, SettingLine } from './types';
+import type { AdaptiveCardJson, CardButton, SettingLine } from './types';
 
 /** One run (instance) of a review as display strings ('' leaves a line out). */
 export interface ReviewRunLine {
@@ -26,8 +26,8 @@ export interface ReviewDetailsCardData {
   readonly runs: readonly ReviewRunLine[];
   /** Runs not shown ('' for none), e.g. "…and 40 more runs". */
   readonly moreRuns: string;
-  /** Offer the Decisions button (only where `decisions` works: personal chat). */
-  readonly showDecisions: boolean;
+  /** Buttons after Refresh (Decisions, Send reminder, Stop, Apply): each replays its command on this review, its card posted below. */
+  readonly actions: readonly CardButton[];
 }
 
 /** Rows and runs the card shows at most (it stays far under 28 KB whatever the review). */
@@ -42,9 +42,9 @@ export function renderReviewDetailsCard(data: ReviewDetailsCardData): AdaptiveCa
     lines: data.lines.slice(0, REVIEW_DETAILS_LIMITS.lines).map((line) => ({ label: clip(line.label, 64), value: clip(line.value, 300) })),
     runsTitle: clip(data.runsTitle, 120),
     runs: data.runs.slice(0, REVIEW_DETAILS_LIMITS.runs).map((run) => ({
-      title: clip(run.title, 120), status: clip(run.status, 64), dates: clip(run.dates, 160), progress: clip(run.progress, 160), waiting: clip(run.waiting, 400),
+      title: clip(run.title, 120), status: clip(run.status, 64), dates: clip(run.dates, 100), progress: clip(run.progress, 100), waiting: clip(run.waiting, 300),
     })),
     moreRuns: clip(data.moreRuns, 200),
-    showDecisions: data.showDecisions,
+    actions: data.actions.slice(0, 4).map((action) => ({ title: clip(action.title, 40), verb: action.verb, args: clip(action.args, 128) })),
   });
 }

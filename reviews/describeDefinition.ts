@@ -90,3 +90,22 @@ export function describeCurrentRun(instances: readonly InstanceTimes[] | undefin
   const more = others > 0 ? ` (${plural(others, 'other run')} at the same time)` : '';
   return `${finished ? 'Last run ended' : 'Current run ends'} ${dayOf(current.endDateTime)}${more}`;
 }
+
+/**
+ * "Waiting on A, B and 12 more": whole names (each cut at 60 characters) while the line stays within `budget`
+ * characters, then how many are left; '' for nobody.
+ */
+export function waitingLine(names: readonly string[], budget = 280): string {
+  if (names.length === 0) return '';
+  const shown: string[] = [];
+  let length = 'Waiting on '.length;
+  for (const raw of names) {
+    const name = [...raw.trim()].length > 60 ? `${[...raw.trim()].slice(0, 59).join('')}…` : raw.trim();
+    const tail = names.length - shown.length - 1 > 0 ? ` and ${(names.length - shown.length - 1).toLocaleString('en-US')} more`.length : 0;
+    if (shown.length > 0 && length + 2 + [...name].length + tail > budget) break;
+    shown.push(name);
+    length += (shown.length > 1 ? 2 : 0) + [...name].length;
+  }
+  const left = names.length - shown.length;
+  return `Waiting on ${shown.join(', ')}${left > 0 ? ` and ${left.toLocaleString('en-US')} more` : ''}`;
+}

@@ -1,7 +1,9 @@
 import { renderReviewDetailsCard, REVIEW_DETAILS_LIMITS, type ReviewRunLine } from '../../cards/reviewDetails';
-import { REVIEW_SHOW } from '../../cards/verbs';
+import type { CardButton } from '../../cards/types';
+import { REVIEW_APPLY, REVIEW_DECISIONS, REVIEW_REMIND, REVIEW_SHOW, REVIEW_STOP } from '../../cards/verbs';
+import { currentRun, refusalFor, runsStartedWith, type AdminKind } from '../../reviews/adminActions';
 import { describeRecurrence, reviewedGroupId } from '../../reviews/describe';
-import { currentInstance, dayOf } from '../../reviews/describeDefinition';
+import { currentInstance, dayOf, waitingLine } from '../../reviews/describeDefinition';
 import { describeDefinitionSettings, namesNeeded } from '../../reviews/fromDefinition';
 import { inReviewsList, statusWords } from '../../reviews/status';
 import { isAppError } from '../errors';
@@ -9,6 +11,7 @@ import type { GraphApis, ReviewDefinition, ReviewInstance } from '../graph/apis'
 import { quoted } from '../userText';
 import type { Feature, FeatureContext, FeatureReply } from './feature';
 import { findReview } from './findReview';
+import { settingsOf } from './reviewAdmin';
 
 /** Runs whose progress (every decision item read) and waiting reviewers are shown: the first ones on the card. */
 const PROGRESS_RUNS = 3;
@@ -43,8 +46,7 @@ async function progressOf(graph: GraphApis, definitionId: string, instance: Revi
   ]);
   const counted = `${scan.complete ? '' : 'at least '}${reviewed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} reviewed${percent(reviewed, total)}`;
   const waitingOn = reviewed < total ? contacted.filter((reviewer) => !deciders.has(reviewer.id.toLowerCase())).map((reviewer) => reviewer.displayName) : [];
-  const names = waitingOn.slice(0, 10).join(', ');
-  return { progress: counted, waiting: waitingOn.length === 0 ? '' : `Waiting on ${names}${waitingOn.length > 10 ? ` and ${waitingOn.length - 10} more` : ''}` };
+  return { progress: counted, waiting: waitingLine(waitingOn) };
 }
 
 /** The card's runs: the current one first, then the others by start, newest first; all-groups runs by their group. */
@@ -70,6 +72,26 @@ async function runLines(graph: GraphApis, definition: ReviewDefinition, instance
   });
 }
 
+const RUN_BUTTONS: ReadonlyArray<{ kind: AdminKind; title: string; verb: CardButton['verb'] }> = [
+  { kind: 'remind', title: 'Send reminder', verb: REVIEW_REMIND }, { kind: 'stop', title: 'Stop', verb: REVIEW_STOP }, { kind: 'apply', title: 'Apply decisions', verb: REVIEW_APPLY },
+];
+
+/**
+ * The buttons after Refresh, in personal chat only (a shared room keeps Refresh; its members can still type the
+ * commands): Decisions, then the run commands that would act now on the run they act on (their own preconditions; none
+ * for a review with one run per group). Each replays its command, which asks first.
+ */
+function buttonsFor(context: FeatureContext, definition: ReviewDefinition, instances: readonly ReviewInstance[]): CardButton[] {
+  if (context.scope !== 'personal') return [];
+  const buttons: CardButton[] = [{ title: 'Decisions', verb: REVIEW_DECISIONS, args: definition.id }];
+  const run = currentRun(instances);
+  if (isPerGroup(definition) || runsStartedWith(instances, run) > 1) return buttons;
+  const settings = settingsOf(definition);
+  const name = definition.displayName ?? definition.id;
+  return [...buttons, ...RUN_BUTTONS.filter(({ kind }) => refusalFor(kind, name, run, settings) === undefined)
+    .map(({ title, verb }) => ({ title, verb, args: definition.id }))];
+}
+
 async function detailsOf(context: FeatureContext, definition: ReviewDefinition): Promise<FeatureReply> {
   const graph = context.graph;
   const needed = namesNeeded(definition);
@@ -90,8 +112,7 @@ async function detailsOf(context: FeatureContext, definition: ReviewDefinition):
       runsTitle: perGroup ? 'Runs (one per group)' : 'Runs',
       runs,
       moreRuns: hidden > 0 || more ? `…and ${more ? 'more than ' : ''}${hidden} more ${perGroup ? 'groups' : 'runs'}` : '',
-      // Per-principal decisions stay in personal chat.
-      showDecisions: context.scope === 'personal',
+      actions: buttonsFor(context, definition, instances),
     }),
   };
 }

@@ -20,7 +20,8 @@ test('hostile and oversized values: valid, within 28 KB, no binding left', () =>
   });
   const details = renderReviewDetailsCard({
     id: 'id', name: HOSTILE + LONG, summary: LONG, lines: Array.from({ length: 40 }, () => ({ label: LONG, value: HOSTILE + LONG })), runsTitle: 'Runs',
-    runs: Array.from({ length: 40 }, () => ({ title: HOSTILE, status: LONG, dates: LONG, progress: LONG, waiting: LONG })), moreRuns: LONG, showDecisions: true,
+    runs: Array.from({ length: 40 }, () => ({ title: HOSTILE, status: LONG, dates: LONG, progress: LONG, waiting: LONG })), moreRuns: LONG,
+    actions: ['Decisions', 'Send reminder', 'Stop', 'Apply decisions', LONG].map((title) => ({ title, verb: 'reviews.stop' as const, args: 'x'.repeat(128) })),
   });
   const decisions = renderDecisionsCard({
     title: HOSTILE + LONG, run: LONG, counts: Array.from({ length: 20 }, () => ({ label: LONG, value: LONG })), itemsTitle: 'Items', emptyText: 'none',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ReviewDefinition } from '../../bot/graph/apis';
 import { addToTally, newTally, tallyLines } from '../../reviews/decisionTally';
-import { currentInstance, describeCurrentRun, describeReviewers } from '../../reviews/describeDefinition';
+import { currentInstance, describeCurrentRun, describeReviewers, waitingLine } from '../../reviews/describeDefinition';
 import { describeDefinitionSettings, namesNeeded, settingsFromDefinition } from '../../reviews/fromDefinition';
 import { toDefinition } from '../../reviews/definition';
 import { DEFAULT_OPTIONS, type ReviewSettings } from '../../reviews/settings';
@@ -124,5 +124,28 @@ describe('decision tally', () => {
       { label: 'Decided automatically by Microsoft Entra', value: '1 decided, 1 applied' },
     ]);
     expect(tallyLines(tally, false)[0]).toEqual({ label: 'Items', value: 'At least: 5' });
+  });
+});
+
+describe('waitingLine', () => {
+  test('whole names while they fit, then how many are left', () => {
+    expect(waitingLine([])).toBe('');
+    expect(waitingLine(['Megan Bowen', 'Alex Wilber'])).toBe('Waiting on Megan Bowen, Alex Wilber');
+    expect(waitingLine(Array.from({ length: 40 }, (_, n) => `Reviewer ${n + 1}`), 60)).toBe('Waiting on Reviewer 1, Reviewer 2, Reviewer 3 and 37 more');
+    expect(waitingLine(['x'.repeat(500)])).toBe(`Waiting on ${'x'.repeat(59)}…`);
+  });
+
+  test('any names: within the budget (one name at least), every name shown or counted, never cut inside a name', () => {
+    fc.assert(fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 90 }), { maxLength: 300 }), fc.integer({ min: 40, max: 400 }), (names, budget) => {
+      const line = waitingLine(names, budget);
+      if (names.length === 0) return expect(line).toBe('');
+      const match = /^Waiting on (.*?)(?: and ([\d,]+) more)?$/su.exec(line);
+      expect(match).not.toBeNull();
+      const left = Number((match?.[2] ?? '0').replace(/,/g, ''));
+      expect([...line].length <= budget || left === names.length - 1).toBe(true);
+      const shown = names.length - left;
+      expect(shown).toBeGreaterThanOrEqual(1);
+      expect(match?.[1]?.startsWith(names[0]?.trim().slice(0, 5) ?? '')).toBe(true);
+    }));
   });
 });

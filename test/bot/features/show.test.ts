@@ -75,7 +75,9 @@ test('a review in the confirmation card\'s words, read back from the definition 
     'Current run · In progress', 'Sunday 1 June 2025 to Sunday 15 June 2025', '4 of 250 reviewed (1%)', 'Waiting on Alex Wilber',
     'Earlier run · Applied', 'Saturday 1 March 2025 to Saturday 15 March 2025', '0 of 0 reviewed',
   ]);
-  expect(buttonsOf(card).map((b) => [b.title, b.data])).toEqual([['Refresh', { verb: 'reviews.show', args: ID }], ['Decisions', { verb: 'reviews.decisions', args: ID }]]);
+  // The run is in progress: Send reminder and Stop (not Apply); each posts its command's card below.
+  expect(buttonsOf(card).map((b) => [b.title, b.data])).toEqual([['Refresh', { verb: 'reviews.show', args: ID }],
+    ...[['Decisions', 'reviews.decisions'], ['Send reminder', 'reviews.remind'], ['Stop', 'reviews.stop']].map(([title, verb]) => [title, { verb, args: ID, open: 'below' }])]);
   // Every item counted: three pages of 100 in one request; the runs and the names in one call each.
   const scans = bot.tenant.calls.filter((c) => c.method === 'scanDecisions');
   expect(scans.map((c) => c.args[1])).toEqual(['run-now', 'run-before']);
@@ -93,6 +95,8 @@ test('an all-groups review: one line per group, "and N more" past the page', asy
   expect(titles).toHaveLength(10);
   expect(titles.slice(0, 3)).toEqual(['Sales Team', 'Finance', 'A group']);
   expect(texts.at(-1)).toBe('…and 4 more groups');
+  // One run per group: the run commands answer with the admin center, so the card offers none of them.
+  expect(buttonsOf(cardOf(only(await bot.say(PEOPLE.adele, 'show guests every')))).map((b) => b.title)).toEqual(['Refresh', 'Decisions']);
 });
 
 test('a press of Refresh re-reads the review as the presser; a deleted one says so and that nothing changed', async () => {
