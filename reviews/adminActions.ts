@@ -4,6 +4,7 @@
  * Preconditions follow the reference (section 4.3): stop, sendReminder and resetDecisions need an `InProgress` run;
  * applyDecisions a `Completed` one of a review without auto-apply; DELETE of the definition works in any state.
  */
+import { formatDay } from './describeSettings';
 import { statusWords } from './status';
 
 export type AdminKind = 'stop' | 'remind' | 'apply' | 'reset' | 'delete';
@@ -35,7 +36,7 @@ export interface RunCounts {
   complete: boolean;
 }
 
-const day = (iso: string | null | undefined): string => (typeof iso === 'string' && iso.length >= 10 ? iso.slice(0, 10) : 'an unknown date');
+const day = (iso: string | null | undefined): string => (typeof iso === 'string' && iso.length >= 10 ? formatDay(iso.slice(0, 10)) : 'an unknown date');
 
 /** The run the commands act on: the latest started one (ties: the first listed); undefined when there is none. */
 export function currentRun<T extends Run>(runs: readonly T[]): T | undefined {
@@ -118,7 +119,7 @@ export function actionCard(kind: Exclude<AdminKind, 'remind'>, input: {
       if (fallback !== undefined && notReviewed > 0) warnings.push(`The ${plural(notReviewed, 'item')} nobody reviewed will be ${fallback} automatically.`);
       warnings.push(settings.autoApply
         ? `Auto-apply is on: the results are applied as soon as the run ends (${plural(counts?.denied ?? 0, 'denied member')} so far would be removed from ${group}).`
-        : 'Nothing is removed from the group until someone applies the results (**apply**).');
+        : 'Nothing is removed from the group until someone applies the results (with apply).');
       return { title: `stop: the current run of ${name} ends now and reviewers can no longer answer`, lines: base, warnings, act: 'Stop the run' };
     }
     case 'apply': {

@@ -50,6 +50,9 @@ test('the cards say what will happen in numbers', () => {
   expect(actionCard('reset', input).title).toContain('30 recorded decisions');
   expect(actionCard('delete', input).title).toContain('with its 3 runs');
   const stop = actionCard('stop', { ...input, settings: { ...MANUAL, defaultDecision: 'Deny' } });
-  expect(stop.warnings[0]).toBe('The 10 items nobody reviewed will be denied automatically.');
+  expect(stop.warnings).toEqual(['The 10 items nobody reviewed will be denied automatically.', 'Nothing is removed from the group until someone applies the results (with apply).']);
+  // Days in the words the other cards use (a card has no code spans or bold inside a warning).
+  expect(stop.lines).toContainEqual({ label: 'Current run', value: 'Sunday 1 June 2025 to Sunday 15 June 2025 · Completed' });
+  expect(refusalFor('apply', 'Sales', run('InProgress'), MANUAL)).toContain('still in progress (until Sunday 15 June 2025)');
   expect(actionCard('apply', { ...input, counts: { ...counts, complete: false } }).title).toContain('at least 12 denied members');
 });
