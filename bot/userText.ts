@@ -43,3 +43,12 @@ export function quoted(text: string, max = ECHO_MAX): string {
   const clean = cleanText(text, max);
   return `\`${clean === '' ? ' ' : clean}\``;
 }
+
+/**
+ * Markdown this bot writes (code spans from `quoted`, `**bold**`) as plain text, for the places Teams shows text as
+ * typed: a card's TextBlock and the message an Action.Execute answers with. A code span becomes "…" (quoted() keeps
+ * backticks and line breaks out of it), bold loses its stars.
+ */
+export function plainText(markdown: string): string {
+  return markdown.replace(/`([^`\n]*)`/g, '"$1"').replace(/\*\*([^*\n]+)\*\*/g, '$1');
+}

@@ -49,6 +49,8 @@ export interface ConfirmActionCardData {
   readonly others?: readonly ConfirmButton[];
   /** Drops the pending action. */
   readonly cancel: ConfirmButton;
+  /** How it ended (done, cancelled, refused for good): the card is then closed, with this line and no buttons. */
+  readonly outcome?: string;
 }
 
 function firstOf<T>(items: readonly T[], limit: number): { shown: readonly T[]; more: number } {
@@ -66,8 +68,9 @@ export function renderConfirmActionCard(data: ConfirmActionCardData): AdaptiveCa
   const lines = firstOf(data.lines, CONFIRMATION_LIMITS.lines);
   const warnings = firstOf(data.warnings, CONFIRMATION_LIMITS.warnings);
   const problems = firstOf(data.problems, CONFIRMATION_LIMITS.problems);
-  const canAct = data.canAct && data.problems.length === 0;
-  const buttons = [...(canAct ? [data.act] : []), ...(data.others ?? []), data.cancel].map((button) => ({ title: clip(button.title, 60), verb: button.verb }));
+  const closed = data.outcome !== undefined;
+  const canAct = !closed && data.canAct && data.problems.length === 0;
+  const buttons = closed ? [] : [...(canAct ? [data.act] : []), ...(data.others ?? []), data.cancel].map((button) => ({ title: clip(button.title, 60), verb: button.verb }));
   const render = (max: number): AdaptiveCardJson =>
     expandTemplate('confirmAction', confirmActionTemplate, {
       confirmationId: data.confirmationId,
@@ -85,6 +88,7 @@ export function renderConfirmActionCard(data: ConfirmActionCardData): AdaptiveCa
       problemsTitle: clip(data.problemsTitle ?? 'This cannot be done yet:', 128),
       canAct,
       actNote: clip(data.actNote, 256),
+      outcome: clip(data.outcome ?? '', 600),
       buttons,
     });
   let card = render(FIT_STEPS[0]);

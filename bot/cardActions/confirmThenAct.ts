@@ -19,9 +19,17 @@ export interface ConfirmThenActSpec<P, R> {
    * than the revision that was acted on showed something else than what was done.
    */
   final(action: PendingAction<P, R>, press: Press): AdaptiveCardInvokeResponse;
+  /**
+   * The card closed with how it ended (done, cancelled, or refused for good): what it showed, that line, no buttons.
+   * Needed by claimAndAct and cancelPending (creation answers with its own cards).
+   */
+  closed?(action: PendingAction<P, R>, outcome: string): AdaptiveCardInvokeResponse;
   /** Acts for the owner, on the revision the card showed. */
   act(turn: TurnContext, action: PendingAction<P, R>, data: unknown): Promise<AdaptiveCardInvokeResponse>;
 }
+
+/** The rules of a card whose Confirm and Cancel use claimAndAct and cancelPending: they close the card as it ends. */
+export type ClosingRules<P, R> = Omit<ConfirmThenActSpec<P, R>, 'needsGraph' | 'act' | 'closed'> & Required<Pick<ConfirmThenActSpec<P, R>, 'closed'>>;
 
 /** A press of a card: the turn, and the revision the card carried. */
 export interface Press {
@@ -82,12 +90,14 @@ export interface ActOutcome {
 
 /**
  * The Confirm press of a text-answered action (stop, apply, edit…): claim it once (a second, concurrent press is
- * told it is under way), act, then record a final outcome or release the claim so the button may be pressed again;
- * a thrown error releases it too. `done` runs after a final outcome (e.g. to log it).
+ * told it is under way), act, then record a final outcome and close the card with it, or release the claim so the
+ * button may be pressed again (the card stays, the outcome is said); a thrown error releases it too. `done` runs after
+ * a final outcome (e.g. to log it).
  */
 export async function claimAndAct<P, R extends { text: string; acted?: boolean }>(
-  store: PendingActions<P, R>, action: PendingAction<P, R>, work: () => Promise<ActOutcome>, done: (outcome: ActOutcome) => void,
+  spec: ClosingRules<P, R>, action: PendingAction<P, R>, work: () => Promise<ActOutcome>, done: (outcome: ActOutcome) => void,
 ): Promise<AdaptiveCardInvokeResponse> {
+  const store = spec.actions;
   if (!(await store.claim(action))) return message('This is being done right now; its result follows in a moment.');
   let outcome: ActOutcome;
   try {
@@ -96,21 +106,21 @@ export async function claimAndAct<P, R extends { text: string; acted?: boolean }
     await store.release(action);
     throw error;
   }
-  if (outcome.final) {
-    await store.finish(action, { text: outcome.text, acted: outcome.acted } as R);
-    done(outcome);
-  } else {
+  if (!outcome.final) {
     await store.release(action);
+    return message(outcome.text);
   }
-  return message(outcome.text);
+  await store.finish(action, { text: outcome.text, acted: outcome.acted } as R);
+  done(outcome);
+  return spec.closed(action, outcome.text);
 }
 
-/** The Cancel press of such an action: final once cancelled; a done action answers with its result. */
+/** The Cancel press of such an action: final once cancelled (the card closed); a done action answers with its result. */
 export async function cancelPending<P, R>(
-  spec: Pick<ConfirmThenActSpec<P, R>, 'final'>, store: PendingActions<P, R>, turn: TurnContext, action: PendingAction<P, R>,
+  spec: ClosingRules<P, R>, turn: TurnContext, action: PendingAction<P, R>,
 ): Promise<AdaptiveCardInvokeResponse> {
-  const outcome = await store.cancel(action);
+  const outcome = await spec.actions.cancel(action);
   if (outcome.kind === 'busy') return message('This is being done right now, so it can no longer be cancelled.');
   if (outcome.kind === 'final' && outcome.action.state === 'done') return spec.final(outcome.action, { turn, revision: action.revision });
-  return message('Cancelled: nothing was changed.');
+  return spec.closed(action, 'Cancelled: nothing was changed.');
 }

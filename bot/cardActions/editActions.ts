@@ -7,11 +7,12 @@ import { EDIT_ROLE, editCard, editNow, type EditAction, type EditDeps, type Edit
 import type { UserGraph } from '../features/runner';
 import type { GraphApis } from '../graph/apis';
 import type { Logger } from '../logger';
-import { quoted } from '../userText';
+import { plainText, quoted } from '../userText';
 import { invokeReply, type VerbHandlers } from '.';
-import { cancelPending, claimAndAct, confirmThenAct, type ActOutcome, type ConfirmThenActSpec } from './confirmThenAct';
+import { cancelPending, claimAndAct, confirmThenAct, type ActOutcome, type ClosingRules } from './confirmThenAct';
 
-const message = (text: string): AdaptiveCardInvokeResponse => invokeReply({ text });
+/** The confirmation card closed with how it ended (a card shows text as typed: the outcome's markdown made plain). */
+const closed = (action: EditAction, outcome: string): AdaptiveCardInvokeResponse => invokeReply({ card: editCard(action, undefined, plainText(outcome)) });
 
 /** What a press came to: the answer, whether it is final (a later press repeats it), whether Graph acted. */
 type Outcome = ActOutcome;
@@ -29,13 +30,14 @@ const gone = (name: string): string => `${name} no longer exists (it was deleted
  */
 export function editActions(deps: EditDeps, graphFor: UserGraph, log: Logger): VerbHandlers {
   const store = deps.actions;
-  const rules: Omit<ConfirmThenActSpec<EditPayload, EditResult>, 'needsGraph' | 'act'> = {
+  const rules: ClosingRules<EditPayload, EditResult> = {
     actions: store,
     noun: 'confirmation',
     unknownText: 'This confirmation has expired or is unknown: nothing was changed. Ask again (for example `edit <review> duration 21 days`).',
     current: (action) => invokeReply({ card: editCard(action, 'This card was out of date: here it is as it is now. Nothing was done.') }),
-    final: (action) => message(action.state === 'done' && action.result
+    final: (action) => closed(action, action.state === 'done' && action.result
       ? `${action.result.acted === false ? '' : 'Already done: '}${action.result.text}` : 'This was cancelled: nothing was changed.'),
+    closed,
   };
 
   async function act(graph: GraphApis, action: EditAction): Promise<Outcome> {
@@ -67,10 +69,10 @@ export function editActions(deps: EditDeps, graphFor: UserGraph, log: Logger): V
     [REVIEW_EDIT_CONFIRM]: confirmThenAct({
       ...rules,
       needsGraph: true,
-      act: (turn, action) => claimAndAct(store, action, () => act(graphFor(turn), action), () => {
+      act: (turn, action) => claimAndAct(rules, action, () => act(graphFor(turn), action), () => {
         log.info({ definitionId: action.payload.definitionId, confirmationId: action.id, fields: action.payload.changes.map((change) => change.field) }, 'review edited');
       }),
     }),
-    [REVIEW_EDIT_CANCEL]: confirmThenAct({ ...rules, needsGraph: false, act: (turn, action) => cancelPending(rules, store, turn, action) }),
+    [REVIEW_EDIT_CANCEL]: confirmThenAct({ ...rules, needsGraph: false, act: (turn, action) => cancelPending(rules, turn, action) }),
   };
 }

@@ -12,14 +12,18 @@ import type { FeatureRegistry } from '../features';
 import { replyActivity, type Feature, type FeatureReply } from '../features/feature';
 import type { FeatureRunner } from '../features/runner';
 import { scopeOf, userIdOf } from '../turn';
+import { plainText } from '../userText';
 
 const error = (statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse =>
   ({ statusCode, type: 'application/vnd.microsoft.error', value: { code, message } });
 
-/** The replacement card, or a message (Teams shows the text; botbuilder's type only admits objects as `value`). */
+/**
+ * The replacement card, or a message: Teams shows that text as typed, so markdown is made plain (botbuilder's type
+ * only admits objects as `value`).
+ */
 export const invokeReply = (reply: FeatureReply): AdaptiveCardInvokeResponse => 'card' in reply
   ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card }
-  : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.text as unknown as Record<string, unknown> };
+  : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: plainText(reply.text) as unknown as Record<string, unknown> };
 
 /**
  * A button that opens something (a list's Details and Decisions) posts its card below and leaves its own card as it

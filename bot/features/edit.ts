@@ -59,10 +59,10 @@ const inertLinks = (text: string): string => text.replace(/\]\(/g, ']\u2060(');
 const cardLines = (lines: readonly EditLine[]): EditLine[] => lines.map((line) => ({ label: line.label, value: inertLinks(cleanText(line.value, 600)) }));
 
 /** The confirmation card of a pending edit (with a notice above it when it replaces an outdated one). */
-export function editCard(action: EditAction, notice?: string): Record<string, unknown> {
+export function editCard(action: EditAction, notice?: string, outcome?: string): Record<string, unknown> {
   const { payload } = action;
   return renderConfirmActionCard({
-    confirmationId: action.id, revision: action.revision, ...(notice === undefined ? {} : { notice }),
+    confirmationId: action.id, revision: action.revision, ...(notice === undefined ? {} : { notice }), ...(outcome === undefined ? {} : { outcome }),
     title: `Change ${payload.cardName}?`,
     lines: cardLines(payload.lines), warnings: payload.warnings, problems: [],
     act: { title: 'Save changes', verb: REVIEW_EDIT_CONFIRM }, canAct: true,

@@ -79,10 +79,10 @@ async function groupNameOf(graph: GraphApis, definition: ReviewDefinition, run: 
 }
 
 /** The confirmation card of a pending admin action (with a notice above it when it replaces an outdated one). */
-export function adminCard(action: AdminAction, notice?: string): Record<string, unknown> {
+export function adminCard(action: AdminAction, notice?: string, outcome?: string): Record<string, unknown> {
   const { card } = action.payload;
   return renderConfirmActionCard({
-    confirmationId: action.id, revision: action.revision, ...(notice === undefined ? {} : { notice }),
+    confirmationId: action.id, revision: action.revision, ...(notice === undefined ? {} : { notice }), ...(outcome === undefined ? {} : { outcome }),
     title: card.title, lines: card.lines, warnings: card.warnings, problems: [],
     act: { title: card.act, verb: REVIEW_ACTION_CONFIRM }, canAct: true,
     actNote: `Nothing changes until you press ${card.act}. It acts as you, with your own permissions.`,

@@ -44,6 +44,14 @@ test('no details block when there is none; the act note only while it can act', 
   expect(texts(blocked)).not.toContain('Nothing changes until you press Create.');
 });
 
+test('closed with its outcome: what it showed, the outcome line, no buttons and no act note', () => {
+  const card = renderConfirmActionCard(minimal({ outcome: 'Stopped the current run of "Sales Team guests": reviewers can no longer answer.' }));
+  expect(validateCard(card)).toEqual([]);
+  expect(actions(card)).toEqual([]);
+  expect(texts(card)).toEqual(expect.arrayContaining(['Stop "Sales Team guests"?', 'In progress', 'Stopped the current run of "Sales Team guests": reviewers can no longer answer.']));
+  expect(texts(card)).not.toContain('Nothing changes until you press Create.');
+});
+
 test('a problem hides the act button even when it could act, and is listed', () => {
   const card = renderConfirmActionCard(minimal({ problems: ['The review has already ended.'] }));
   expect(actions(card).map((action) => action.title)).toEqual(['Keep it']);

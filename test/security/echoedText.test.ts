@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parseQuickCreate } from '../../bot/commands/quickCreate';
 import { missingUsersText } from '../../bot/graph/directory';
-import { cleanText, ECHO_MAX, quoted } from '../../bot/userText';
+import { cleanText, ECHO_MAX, plainText, quoted } from '../../bot/userText';
 import { useLocalStack } from '../support/localStack';
 import { SALES_TEAM, USERS, type Scope } from '../support/teamsClient';
 
@@ -74,6 +74,22 @@ describe('quoted(): one safe code span', () => {
     expect(quoted('\u202Egnp.exe\u202C')).toBe('`gnp.exe`');
     expect(quoted('')).toBe('` `');
     expect(cleanText('😀'.repeat(10), 5)).toBe('😀😀😀😀…');
+  });
+});
+
+describe('plainText(): the same reply where Teams shows text as typed (a card, the answer to a button)', () => {
+  test('property: an echo becomes one "…" quote holding exactly the clean text, and no backtick is left', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), fc.string({ maxLength: 40 }).map((s) => s.replace(/[`*]/g, '')), (echoed, around) => {
+      const plain = plainText(`${around} ${quoted(echoed)} **${around || 'x'}**`);
+      expect(plain).not.toContain('`');
+      expect(plain).toContain(`"${cleanText(echoed) || ' '}"`);
+      expect(plain.endsWith(`${around || 'x'}`)).toBe(true);
+    }));
+  });
+
+  test('examples', () => {
+    expect(plainText('Type `reviews` to start again.')).toBe('Type "reviews" to start again.');
+    expect(plainText('Results are applied (**apply**) by hand.')).toBe('Results are applied (apply) by hand.');
   });
 });
 

@@ -60,7 +60,7 @@ describe('the verb registry', () => {
   test('card data is untrusted: the args of a press are capped and used as text only', async () => {
     bot = buildBot({ signedIn: [IDS.adele] });
     const response = await bot.press(PEOPLE.adele, 'reviews.list', { args: 'x'.repeat(5000) });
-    expect(invokeText(response)).toMatch(/^I didn't understand .* after `reviews`\./);
+    expect(invokeText(response)).toMatch(/^I didn't understand .* after "reviews"\./);
     expect(invokeText(response).length).toBeLessThan(300);
     expect(bot.tenant.calls).toEqual([]);
   });
@@ -230,7 +230,7 @@ describe('Create on the confirmation card', () => {
   test('an expired draft (a week later) or an unknown id: "expired or unknown", nothing created', async () => {
     bot = buildBot({ signedIn: [IDS.adele] });
     const { [REVIEW_CREATE]: create } = await confirmationCard(bot);
-    const unknown = 'This confirmation has expired or is unknown: nothing was created. Start again with `create review`.';
+    const unknown = 'This confirmation has expired or is unknown: nothing was created. Start again with "create review".';
     expect(invokeText(await bot.press(PEOPLE.adele, REVIEW_CREATE, { confirmationId: 'not-an-id', revision: 1 }, GROUP_CHAT))).toBe(unknown);
     expect(invokeText(await bot.press(PEOPLE.adele, REVIEW_CREATE, null, GROUP_CHAT))).toBe(unknown);
     bot.clock.advance(8 * DAY);

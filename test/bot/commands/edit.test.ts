@@ -4,7 +4,7 @@ import { AppError } from '../../../bot/errors';
 import type { ReviewDefinition } from '../../../bot/graph/apis';
 import { IDS, smallTenant } from '../../support/fakeGraph';
 import {
-  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeText, PEOPLE, PERSONAL, type BotHarness, type Person,
+  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeOutcome, PEOPLE, PERSONAL, type BotHarness, type Person,
 } from '../support/botHarness';
 import type { Scope } from '../../support/teamsActivities';
 
@@ -52,7 +52,7 @@ async function ask(user: Person, text: string, scope: Scope = PERSONAL): Promise
 }
 
 const press = async (user: Person, data: unknown, verb: string = REVIEW_EDIT_CONFIRM, scope: Scope = PERSONAL): Promise<string> =>
-  invokeText(await bot.press(user, verb, data, scope));
+  invokeOutcome(await bot.press(user, verb, data, scope));
 
 const puts = (): unknown[][] => bot.tenant.calls.filter((call) => call.method === 'updateDefinition').map((call) => call.args);
 const stored = (): ReviewDefinition => bot.tenant.definitions.find((d) => d.id === DEF) as ReviewDefinition;

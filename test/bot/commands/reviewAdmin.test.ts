@@ -4,7 +4,7 @@ import { AppError } from '../../../bot/errors';
 import type { ReviewDefinition } from '../../../bot/graph/apis';
 import { IDS, smallTenant, type FakeRun, type FakeTenant } from '../../support/fakeGraph';
 import {
-  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeCard, invokeText, PEOPLE, PERSONAL, type BotHarness, type Person,
+  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeCard, invokeOutcome, PEOPLE, PERSONAL, type BotHarness, type Person,
 } from '../support/botHarness';
 import type { Scope } from '../../support/teamsActivities';
 
@@ -61,7 +61,7 @@ async function ask(user: Person, text: string, scope: Scope = PERSONAL): Promise
 }
 
 const press = async (user: Person, data: unknown, verb: string = REVIEW_ACTION_CONFIRM, scope: Scope = PERSONAL): Promise<string> =>
-  invokeText(await bot.press(user, verb, data, scope));
+  invokeOutcome(await bot.press(user, verb, data, scope));
 
 const actions = (): unknown[][] => bot.tenant.calls.filter((call) => call.method === 'instanceAction' || call.method === 'deleteDefinition').map((call) => call.args);
 
@@ -256,7 +256,7 @@ describe('apply', () => {
     const card = await ask(PEOPLE.adele, `apply ${DEF}`);
     run.status = 'Applied';
     expect(await press(PEOPLE.adele, card.data)).toBe('The review changed since the card was sent. The decisions of the current run of ' +
-      `\`${NAME}\` have already been applied. Nothing was changed.`);
+      `"${NAME}" have already been applied. Nothing was changed.`);
     // A later press repeats the answer, without "Already done" (nothing was done).
     expect(await press(PEOPLE.adele, card.data)).toMatch(/^The review changed since the card was sent\./);
     expect(actions()).toEqual([]);

@@ -78,7 +78,7 @@ describe('paging', () => {
     bot = buildBot({ signedIn: [IDS.adele], tenant: tenantWith(30) });
     for (const args of ['all page 2 999', 'all page 2 5s-1', 'all page 1 5', 'all page x 5', 'all page 3 5t<script> 6']) {
       const answer = invokeText(await bot.press(PEOPLE.adele, 'reviews.list', { verb: 'reviews.list', args }));
-      expect(answer).toBe('That page of the list is no longer valid (the list changed, or the button was altered). Type `reviews` to start again.');
+      expect(answer).toBe('That page of the list is no longer valid (the list changed, or the button was altered). Type "reviews" to start again.');
     }
     expect(bot.tenant.calls).toEqual([]);
   });
@@ -86,7 +86,7 @@ describe('paging', () => {
   test('a page token Graph no longer takes (400) gets the same answer, not an error', async () => {
     bot = buildBot({ signedIn: [IDS.adele], tenant: tenantWith(30) });
     const answer = invokeText(await bot.press(PEOPLE.adele, 'reviews.list', { verb: 'reviews.list', args: 'all page 2 0tabc' }));
-    expect(answer).toBe('That page of the list is no longer valid (the list changed, or the button was altered). Type `reviews` to start again.');
+    expect(answer).toBe('That page of the list is no longer valid (the list changed, or the button was altered). Type "reviews" to start again.');
     expect(bot.tenant.methods()).toEqual(['definitionsFrom']);
   });
 });

@@ -239,6 +239,16 @@ export function invokeText(response: AdaptiveCardInvokeResponse): string {
   return response.type === 'application/vnd.microsoft.activity.message' && typeof value === 'string' ? value : '';
 }
 
+/**
+ * What a press came to, as the presser reads it: the message text, or the outcome line of a confirmation card closed
+ * with it (a card with no button left: its last text); '' for a card that still has buttons.
+ */
+export function invokeOutcome(response: AdaptiveCardInvokeResponse): string {
+  const card = invokeCard(response);
+  if (card === undefined) return invokeText(response);
+  return nodesOf(card).some((node) => node.type === 'Action.Execute') ? '' : cardTexts(card).at(-1) ?? '';
+}
+
 /** Every text of a card (TextBlocks, and RichTextBlocks' runs joined per block), in order. */
 export function cardTexts(card: Node | undefined): string[] {
   return nodesOf(card).flatMap((node) => {
