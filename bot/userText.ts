@@ -50,5 +50,7 @@ export function quoted(text: string, max = ECHO_MAX): string {
  * backticks and line breaks out of it), bold loses its stars.
  */
 export function plainText(markdown: string): string {
-  return markdown.replace(/`([^`\n]*)`/g, '"$1"').replace(/\*\*([^*\n]+)\*\*/g, '$1');
+  // One pass: what is inside a code span stays as it is, stars included.
+  return markdown.replace(/`([^`\n]*)`|\*\*([^*\n]+)\*\*/g, (_match, span: string | undefined, bold: string | undefined) =>
+    (span !== undefined ? `"${span}"` : bold ?? ''));
 }

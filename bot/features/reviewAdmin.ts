@@ -9,7 +9,7 @@ import { AppError, isAppError } from '../errors';
 import type { GraphApis, ReviewDefinition } from '../graph/apis';
 import { PendingActions, type PendingAction } from '../pending/pendingActions';
 import type { KeyValueStore } from '../storage/keyValueStore';
-import { cleanText, quoted } from '../userText';
+import { cleanText, plainText, quoted } from '../userText';
 import type { Feature, FeatureContext, FeatureReply } from './feature';
 import { findReview } from './findReview';
 
@@ -83,7 +83,8 @@ export function adminCard(action: AdminAction, notice?: string, outcome?: string
   const { card } = action.payload;
   return renderConfirmActionCard({
     confirmationId: action.id, revision: action.revision, ...(notice === undefined ? {} : { notice }), ...(outcome === undefined ? {} : { outcome }),
-    title: card.title, lines: card.lines, warnings: card.warnings, problems: [],
+    // Built in the chat's markdown (names as code spans): a card shows text as typed.
+    title: plainText(card.title), lines: card.lines.map((line) => ({ label: line.label, value: plainText(line.value) })), warnings: card.warnings.map(plainText), problems: [],
     act: { title: card.act, verb: REVIEW_ACTION_CONFIRM }, canAct: true,
     actNote: `Nothing changes until you press ${card.act}. It acts as you, with your own permissions.`,
     cancel: { title: 'Cancel', verb: REVIEW_ACTION_CANCEL },

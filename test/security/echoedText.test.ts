@@ -90,6 +90,7 @@ describe('plainText(): the same reply where Teams shows text as typed (a card, t
   test('examples', () => {
     expect(plainText('Type `reviews` to start again.')).toBe('Type "reviews" to start again.');
     expect(plainText('Results are applied (**apply**) by hand.')).toBe('Results are applied (apply) by hand.');
+    expect(plainText(`Saved ${quoted('**Q4** review')}: **done**`)).toBe('Saved "**Q4** review": done');
   });
 });
 

@@ -47,12 +47,17 @@ async function ask(user: Person, text: string, scope: Scope = PERSONAL): Promise
   const replies = await bot.say(user, text, scope);
   const card = cardOf(replies.find((reply) => cardOf(reply) !== undefined));
   if (card !== undefined) expect(validateCard(card)).toEqual([]);
+  // A card shows text as typed: no markdown code span in it (typed text in quotes).
+  expect(cardTexts(card).filter((text) => text.includes('`'))).toEqual([]);
   const act = buttonsOf(card).find((button) => button.verb === REVIEW_EDIT_CONFIRM);
   return { texts: cardTexts(card), data: act?.data, text: replies.map((reply) => reply.text ?? '').join(' ') };
 }
 
-const press = async (user: Person, data: unknown, verb: string = REVIEW_EDIT_CONFIRM, scope: Scope = PERSONAL): Promise<string> =>
-  invokeOutcome(await bot.press(user, verb, data, scope));
+async function press(user: Person, data: unknown, verb: string = REVIEW_EDIT_CONFIRM, scope: Scope = PERSONAL): Promise<string> {
+  const answer = invokeOutcome(await bot.press(user, verb, data, scope));
+  expect(answer).not.toContain("`");
+  return answer;
+}
 
 const puts = (): unknown[][] => bot.tenant.calls.filter((call) => call.method === 'updateDefinition').map((call) => call.args);
 const stored = (): ReviewDefinition => bot.tenant.definitions.find((d) => d.id === DEF) as ReviewDefinition;

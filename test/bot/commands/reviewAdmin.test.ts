@@ -56,12 +56,17 @@ async function ask(user: Person, text: string, scope: Scope = PERSONAL): Promise
   const replies = await bot.say(user, text, scope);
   const card = cardOf(replies.find((reply) => cardOf(reply) !== undefined));
   if (card !== undefined) expect(validateCard(card)).toEqual([]);
+  // A card shows text as typed: no markdown code span in it (names in quotes).
+  expect(cardTexts(card).filter((text) => text.includes('`'))).toEqual([]);
   const act = buttonsOf(card).find((button) => button.verb === REVIEW_ACTION_CONFIRM);
   return { texts: cardTexts(card), data: act?.data, text: replies.map((reply) => reply.text ?? '').join(' ') };
 }
 
-const press = async (user: Person, data: unknown, verb: string = REVIEW_ACTION_CONFIRM, scope: Scope = PERSONAL): Promise<string> =>
-  invokeOutcome(await bot.press(user, verb, data, scope));
+async function press(user: Person, data: unknown, verb: string = REVIEW_ACTION_CONFIRM, scope: Scope = PERSONAL): Promise<string> {
+  const answer = invokeOutcome(await bot.press(user, verb, data, scope));
+  expect(answer).not.toContain("`");
+  return answer;
+}
 
 const actions = (): unknown[][] => bot.tenant.calls.filter((call) => call.method === 'instanceAction' || call.method === 'deleteDefinition').map((call) => call.args);
 
