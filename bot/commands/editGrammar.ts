@@ -33,8 +33,21 @@ export const MAX_DESCRIPTION = 256;
 /** A one-time run lasts at most a year (as the wizard); recurring runs are checked against their period later. */
 export const MAX_DURATION = 365;
 
-const EXPECTED = 'name, description, admin description, duration <N> days, ending <YYYY-MM-DD>, ending never, after <N> runs, ' +
-  'reminders on|off, mail on|off, justification on|off, recommendations on|off, auto-apply on|off, if no response …';
+/** The changes, each as a code span: Teams strips what looks like an HTML tag (`<YYYY-MM-DD>`) from plain message text. */
+const EXPECTED = ['name "…"', 'description "…"', 'admin description "…"', 'duration <N> days', 'ending <YYYY-MM-DD>', 'ending never', 'after <N> runs',
+  'reminders on|off', 'mail on|off', 'justification on|off', 'recommendations on|off', 'auto-apply on|off', 'if no response …'].map((change) => `\`${change}\``).join(', ');
+
+/**
+ * Commas, semicolons and "and" between changes are separators, as people write them ("duration 21 days, reminders
+ * off and mail on"); quoted values keep theirs.
+ */
+function withoutSeparators(tokens: readonly Token[]): Token[] {
+  return tokens.flatMap((token): Token[] => {
+    if (token.kind !== 'word') return [token];
+    const text = token.text.replace(/^[,;]+|[,;]+$/g, '');
+    return text === '' || text.toLowerCase() === 'and' ? [] : [{ ...token, text }];
+  });
+}
 
 /** What Graph (or this command) does not change on an existing review, by the word that asks for it. */
 const FORBIDDEN: ReadonlyArray<[readonly string[], string]> = [
@@ -63,7 +76,7 @@ const wholeNumber = (token: Token | undefined): number | undefined =>
 
 /** The changes written in `text` (what follows the review's name). */
 export function parseEdit(text: string): EditParse {
-  const tokens = tokenize(text);
+  const tokens = withoutSeparators(tokenize(text));
   const changes: EditChange[] = [];
   const fail = (message: string): EditParse => ({ kind: 'error', message });
   let i = 0;

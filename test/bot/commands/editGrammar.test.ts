@@ -17,6 +17,9 @@ test.each<[string, EditChange[]]>([
   ['REMINDERS OFF mail on justification off recommendations on', [{ field: 'reminders', on: false }, { field: 'mail', on: true }, { field: 'justification', on: false }, { field: 'recommendations', on: true }]],
   ['if no response no change', [{ field: 'defaultDecision', decision: 'none' }]],
   ['if no response recommend', [{ field: 'defaultDecision', decision: 'recommendation' }]],
+  // As people write lists: commas, semicolons, "and"; a quoted value keeps its own.
+  ['duration 21 days, reminders off and mail on', [{ field: 'duration', days: 21 }, { field: 'reminders', on: false }, { field: 'mail', on: true }]],
+  ['name "Guests, and partners"; auto-apply on', [{ field: 'name', text: 'Guests, and partners' }, { field: 'autoApply', on: true }]],
 ])('%s', (text, changes) => {
   expect(parseEdit(text)).toEqual({ kind: 'changes', changes });
 });
@@ -41,6 +44,14 @@ test.each([
 
 const WORDS = ['name', 'description', 'admin', 'duration', 'for', 'days', 'ending', 'never', 'after', 'runs', 'reminders', 'mail', 'on', 'off',
   'auto-apply', 'if', 'no', 'response', 'deny', 'approve', 'recommend', 'change', '21', '0', '2026-01-31', '"', '“', "'", '`', '\u202E', '\n', '[x](y)'];
+
+test('the list of what can change is code spans only: Teams strips <YYYY-MM-DD> from plain text', () => {
+  const answer = parseEdit('colour blue');
+  expect(answer.kind).toBe('error');
+  const message = answer.kind === 'error' ? answer.message : '';
+  expect(message.split('`').filter((_, i) => i % 2 === 0).join('')).not.toMatch(/[<>]/);
+  expect(message).toContain('`ending <YYYY-MM-DD>`');
+});
 
 test('never throws on any text; an error never echoes a backtick-breaking or line-breaking span, nor bidi controls', () => {
   const soup = fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 })), { maxLength: 14 }).map((w) => w.join(' '));
