@@ -142,7 +142,8 @@ export function actionCard(kind: Exclude<AdminKind, 'remind'>, input: {
     }
     case 'delete':
       return {
-        title: `delete: ${name} will be deleted with its ${plural(input.runCount, 'run')} and all their decisions`,
+        title: input.runCount === 0 ? `delete: ${name} will be deleted (it has no runs yet)`
+          : `delete: ${name} will be deleted with its ${plural(input.runCount, 'run')} and all their decisions`,
         lines: base, warnings: ['This cannot be undone. Access already removed by applied decisions stays removed.'], act: 'Delete the review',
       };
   }

@@ -1,5 +1,6 @@
 import { renderReviewChoiceCard } from '../../cards';
 import type { CardVerb } from '../../cards/verbs';
+import { reviewedGroupId } from '../../reviews/describe';
 import { parseReviewArgument, resolveReview } from '../../reviews/resolveReview';
 import { statusWords } from '../../reviews/status';
 import { isAppError } from '../errors';
@@ -32,16 +33,25 @@ export async function findReview(context: FeatureContext, command: ReviewCommand
   const { argument, rest } = parseReviewArgument(context.args, { trailingKeywords: command.trailingKeywords ?? [] });
   const usage = `\`${command.phrase} <review>\` (its name, in quotes if it has spaces, or its id)`;
   if (argument.kind === 'empty' || argument.kind === 'all') return answer(`Which review? Type ${usage}. Type \`reviews\` to see them.`);
+  // A team channel is shared with the whole team: only the reviews of the team's own group are named or acted on there.
+  const teamGroup = context.scope === 'channel' ? context.teamGroupId?.toLowerCase() ?? '' : undefined;
+  const inThisRoom = (definition: ReviewDefinition): boolean => teamGroup === undefined || (teamGroup !== '' && reviewedGroupId(definition) === teamGroup);
+  const elsewhere = answer(`This channel is shared with the whole team, so here I only show and act on the reviews of the team's own group. ` +
+    `Send \`${command.phrase}\` and the review's name to me in personal chat.`);
   if (argument.kind === 'id') {
     try {
-      return { kind: 'found', review: await context.graph.reviews.getDefinition(argument.id), rest };
+      const review = await context.graph.reviews.getDefinition(argument.id);
+      return inThisRoom(review) ? { kind: 'found', review, rest } : elsewhere;
     } catch (error) {
       if (isAppError(error, 'NotFound')) return answer(`No access review has the id ${quoted(argument.id)} (it may have been deleted). Nothing changed.`);
       throw error;
     }
   }
+  if (teamGroup === '') return elsewhere;
   const { definitions, complete } = await context.graph.reviews.allDefinitions();
-  const resolution = resolveReview(argument, definitions, { maxMatches: 8, maxClosest: 3 });
+  const resolution = resolveReview(argument, definitions.filter(inThisRoom), { maxMatches: 8, maxClosest: 3 });
+  // Named right, but another group's: said so, rather than "no review is called that".
+  if (resolution.kind === 'none' && teamGroup !== undefined && resolveReview(argument, definitions, { maxMatches: 1, maxClosest: 0 }).kind !== 'none') return elsewhere;
   if (resolution.kind === 'one') return { kind: 'found', review: resolution.review, rest };
   if (resolution.kind === 'several') {
     const title = `${resolution.total} reviews match ${quoted(argument.name)}`;

@@ -2,7 +2,7 @@ import { renderReviewDetailsCard, REVIEW_DETAILS_LIMITS, type ReviewRunLine } fr
 import type { CardButton } from '../../cards/types';
 import { REVIEW_APPLY, REVIEW_DECISIONS, REVIEW_REMIND, REVIEW_SHOW, REVIEW_STOP } from '../../cards/verbs';
 import { currentRun, refusalFor, runsStartedWith, type AdminKind } from '../../reviews/adminActions';
-import { describeRecurrence, reviewedGroupId } from '../../reviews/describe';
+import { describeRecurrence } from '../../reviews/describe';
 import { currentInstance, dayOf, waitingLine } from '../../reviews/describeDefinition';
 import { describeDefinitionSettings, namesNeeded } from '../../reviews/fromDefinition';
 import { inReviewsList, statusWords } from '../../reviews/status';
@@ -129,9 +129,6 @@ export const showFeature = (): Feature => ({
     const found = await findReview(context, { phrase: 'show', verb: REVIEW_SHOW });
     if (found.kind === 'answer') return found.reply;
     const definition = found.review;
-    if (context.scope === 'channel' && (context.teamGroupId === undefined || reviewedGroupId(definition) !== context.teamGroupId.toLowerCase())) {
-      return { text: `This channel is shared with the whole team, so I show only the reviews of the team's own group here. ${PERSONAL_POINTER}` };
-    }
     try {
       // A name is resolved over the list's fields: the whole definition (settings, fallback reviewers) is read again.
       return await detailsOf(context, await context.graph.reviews.getDefinition(definition.id));

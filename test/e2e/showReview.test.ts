@@ -74,5 +74,5 @@ test('a review deleted between the list and Details: the review is gone, nothing
   const id = (seeded.body as { definitions: string[] }).definitions[0] ?? '';
   expect((await graph(stack.tenant, token, 'DELETE', `${REVIEWS}/${id}`)).status).toBe(204);
   const answer = await stack.teams.cardAction(USERS.adele, 'x', 'reviews.show', { verb: 'reviews.show', args: id });
-  expect(JSON.stringify(answer.body)).toContain(`No access review has the id \`${id}\` (it may have been deleted). Nothing changed.`);
+  expect(JSON.stringify(answer.body)).toContain(`No access review has the id \\"${id}\\" (it may have been deleted). Nothing changed.`);
 }, 60_000);

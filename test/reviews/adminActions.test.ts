@@ -49,6 +49,7 @@ test('the cards say what will happen in numbers', () => {
   expect(actionCard('apply', input).lines).toContainEqual({ label: 'Approved, don\'t know or not reviewed (no change)', value: '28' });
   expect(actionCard('reset', input).title).toContain('30 recorded decisions');
   expect(actionCard('delete', input).title).toContain('with its 3 runs');
+  expect(actionCard('delete', { ...input, run: undefined, counts: undefined, runCount: 0 }).title).toBe('delete: `Finance Apps review` will be deleted (it has no runs yet)');
   const stop = actionCard('stop', { ...input, settings: { ...MANUAL, defaultDecision: 'Deny' } });
   expect(stop.warnings).toEqual(['The 10 items nobody reviewed will be denied automatically.', 'Nothing is removed from the group until someone applies the results (with apply).']);
   // Days in the words the other cards use (a card has no code spans or bold inside a warning).

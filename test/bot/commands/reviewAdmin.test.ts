@@ -125,6 +125,20 @@ describe('stop', () => {
     expect(bot.tenant.methods(IDS.megan)).toEqual([]);
   });
 
+  test("in a team channel only the team group's reviews: another group's review is neither named nor acted on", async () => {
+    const run = start('InProgress');
+    const definition = bot.tenant.definitions[0];
+    definition.scope = { ...definition.scope, query: `/groups/${IDS.finance}/transitiveMembers/microsoft.graph.user` };
+    for (const typed of [`stop ${DEF}`, `stop "${NAME}"`]) {
+      const sent = await ask(PEOPLE.adele, typed, CHANNEL);
+      expect(sent.data).toBeUndefined();
+      expect(sent.text).toBe("This channel is shared with the whole team, so here I only show and act on the reviews of the team's own group. " +
+        'Send `stop` and the review\'s name to me in personal chat.');
+    }
+    expect(run.status).toBe('InProgress');
+    expect(actions()).toEqual([]);
+  });
+
   test('Graph refusing the presser (403) names the operation and the role; nothing changed, the press may be retried', async () => {
     const run = start('InProgress');
     const card = await ask(PEOPLE.megan, `stop ${DEF}`);

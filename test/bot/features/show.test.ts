@@ -132,6 +132,6 @@ test('in a team channel only the team group\'s reviews; a group chat is told whe
   // No Decisions button in a shared room: per-principal decisions stay in personal chat.
   expect(buttonsOf(card).map((b) => b.title)).toEqual(['Refresh']);
   expect(textOf(await bot.say(PEOPLE.megan, `show ${ALL_GROUPS}`, CHANNEL)))
-    .toBe("This channel is shared with the whole team, so I show only the reviews of the team's own group here. Send `show` and the review's name to me in personal chat.");
+    .toBe("This channel is shared with the whole team, so here I only show and act on the reviews of the team's own group. Send `show` and the review's name to me in personal chat.");
   expect(textOf(await bot.say(PEOPLE.megan, `show ${ID}`, { kind: 'groupChat' }))).toMatch(/works only in personal chat with me or team channels/);
 });
