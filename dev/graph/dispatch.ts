@@ -79,6 +79,7 @@ export async function dispatch(core: EmulatorCore, verifier: TokenVerifier, log:
     if (!found) throw unmatched(path);
     if (!('route' in found)) throw new GraphError(405, 'Request_BadRequest', `The method ${request.method} is not allowed on this resource; allowed: ${found.allowed.join(', ')}.`);
     const caller = await verifier.caller(request.headers.authorization, core.directory, Date.now());
+    core.stats.countCaller(caller.kind, found.route.name);
     const now = core.tick();
     const result = found.route.handler({
       method: request.method, url: request.url, params: found.params, query: request.url.searchParams,

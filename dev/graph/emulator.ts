@@ -16,7 +16,17 @@ export class Stats {
   batches = 0;
   /** Of `requests`, those that came inside a `$batch` (HTTP round trips = requests − inBatches + batches). */
   inBatches = 0;
+  /** Authenticated requests by the identity that made them: an app on its own (client credentials) or an app for a user. */
+  byCaller = { app: 0, user: 0 };
+  /** The routes the app-only identity called (the bot's scheduled work; never a user's command). */
+  appByRoute: Record<string, number> = {};
   byRoute: Record<string, number> = {};
+
+  /** Records who made an authenticated request to `route`. */
+  countCaller(kind: 'app' | 'user', route: string): void {
+    this.byCaller[kind] += 1;
+    if (kind === 'app') this.appByRoute[route] = (this.appByRoute[route] ?? 0) + 1;
+  }
 
   count(route: string): void {
     this.requests += 1;
@@ -27,6 +37,8 @@ export class Stats {
     this.requests = 0;
     this.batches = 0;
     this.inBatches = 0;
+    this.byCaller = { app: 0, user: 0 };
+    this.appByRoute = {};
     this.byRoute = {};
   }
 }

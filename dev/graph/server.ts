@@ -59,7 +59,8 @@ function control(core: EmulatorCore, method: string, path: string, body: unknown
   const route = `${method} ${path}`;
   switch (route) {
     case 'GET /_emulator/health': return { status: 200, body: { status: 'ready' } };
-    case 'GET /_emulator/stats': return { status: 200, body: { requests: core.stats.requests, byRoute: core.stats.byRoute, batches: core.stats.batches, inBatches: core.stats.inBatches } };
+    case 'GET /_emulator/stats': return { status: 200, body: { requests: core.stats.requests, byRoute: core.stats.byRoute, batches: core.stats.batches, inBatches: core.stats.inBatches,
+      byCaller: core.stats.byCaller, appByRoute: core.stats.appByRoute } };
     case 'POST /_emulator/stats/reset': core.stats.reset(); return { status: 204 };
     case 'GET /_emulator/clock': return { status: 200, body: { now: core.clock.now().toISOString() } };
     case 'POST /_emulator/clock': {

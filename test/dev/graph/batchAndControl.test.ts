@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BatchItem } from '../../../dev/graph/dispatch';
 import { SEEDED_REVIEWS } from '../../../dev/tenant/seed';
 import { GROUP, USER } from '../../../dev/tenant/tenant';
-import { control, graph, REVIEWS, startLocalTenant, userToken, type GraphResponse, type LocalTenant, graphPages } from '../../support/localTenant';
+import { appToken, control, graph, REVIEWS, startLocalTenant, userToken, type GraphResponse, type LocalTenant, graphPages } from '../../support/localTenant';
 
 /**
  * Conformance of the Graph emulator's `$batch` endpoint and its `/_emulator` control routes
@@ -276,7 +276,20 @@ describe('stats', () => {
     await graph(tenant, adele, 'GET', `/users/${UNKNOWN_USER}`);
     const stats = await control(tenant, 'GET', '/stats');
     expect(stats.status).toBe(200);
-    expect(stats.body).toEqual({ requests: 5, byRoute: { 'GET /me': 2, 'GET /users/{id}': 3 }, batches: 0, inBatches: 0 });
+    expect(stats.body).toEqual({ requests: 5, byRoute: { 'GET /me': 2, 'GET /users/{id}': 3 }, batches: 0, inBatches: 0, byCaller: { app: 0, user: 5 }, appByRoute: {} });
+  });
+
+  test('tells requests of the app on its own (client credentials) from those made for a user, by route', async () => {
+    expect((await control(tenant, 'POST', '/stats/reset')).status).toBeLessThan(300);
+    const bot = await appToken(tenant, 'bot');
+    await graph(tenant, bot, 'GET', `${REVIEWS}?$top=1`);
+    await graph(tenant, bot, 'GET', `/users/${USER.megan}`);
+    await graph(tenant, adele, 'GET', `${REVIEWS}?$top=1`);
+    await graph(tenant, 'not-a-token', 'GET', '/me');
+    const stats = (await control(tenant, 'GET', '/stats')).body as { requests: number; byCaller: unknown; appByRoute: unknown };
+    expect(stats.requests).toBe(4);
+    expect(stats.byCaller).toEqual({ app: 2, user: 1 });
+    expect(stats.appByRoute).toEqual({ 'GET /identityGovernance/accessReviews/definitions': 1, 'GET /users/{id}': 1 });
   });
 });
 
