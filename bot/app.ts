@@ -9,6 +9,8 @@ import { followingClock, systemClock, type Clock } from './clock';
 import { emulatorClockSync } from './emulatorClock';
 import type { AppConfig } from './config';
 import { ConversationStore } from './conversations';
+import { botbuilderConnector } from './proactive/botConnector';
+import { ProactiveSender } from './proactive/sender';
 import { RootDialog, wizardContext } from './dialogs/rootDialog';
 import { DialogStarter } from './dialogs/dialogStarter';
 import { FeatureDialog } from './dialogs/featureDialog';
@@ -25,6 +27,7 @@ import { SettingsStep } from './dialogs/wizard/settingsStep';
 import { WhichSettingStep } from './dialogs/wizard/whichSettingStep';
 import { creationActions } from './cardActions/createReviewActions';
 import { reviewAdminActions } from './cardActions/reviewAdminActions';
+import { summaryActions } from './cardActions/summaryActions';
 import { editActions } from './cardActions/editActions';
 import { createEditDeps } from './features/edit';
 import { createAdminActionStore } from './features/reviewAdmin';
@@ -46,6 +49,8 @@ import { TeamsBot } from './teamsBot';
 export interface App {
   server: restify.Server;
   tokens: TokenProvider;
+  /** Proactive posts as the bot (rate-limited, retried; bot/proactive/sender.ts): for the digest scheduler. */
+  proactive: ProactiveSender;
   close(): Promise<void>;
 }
 
@@ -75,20 +80,22 @@ export interface BotDeps {
   log: Logger;
   /** The connector's team details (this team's group); a fake in unit tests. */
   teamDetails: TeamDetailsLookup;
+  /** Conversation references, shared with the proactive sender (which suspends them); made here when absent. */
+  conversations?: ConversationStore;
 }
 
 /**
  * The bot without its HTTP edge: dialogs, commands, card actions and state, wired once. createApp puts the adapter
  * and the server around it; unit tests drive it with botbuilder's TestAdapter.
  */
-export function createBot({ config, storage, tokens, graph, clock, log, teamDetails }: BotDeps): { bot: TeamsBot; dialogStates: BotState } {
+export function createBot({ config, storage, tokens, graph, clock, log, teamDetails, conversations }: BotDeps): { bot: TeamsBot; dialogStates: BotState } {
   // Dialog state per conversation *and* user: in a channel or group chat each person has their own wizard.
   const dialogStates = new PrivateConversationState(storage);
   const sso = new SsoService(config, tokens, storage, log);
   const adminActions = createAdminActionStore(storage, clock);
   const exports = new ExportService({ store: storage, clock, config, log });
   const edits = createEditDeps(storage, clock);
-  const features = createFeatures(tokens, adminActions, exports, edits);
+  const features = createFeatures(tokens, { clock, adminActions, exports, edit: edits });
   const graphFor = userGraph(graph);
   const teamGroups = new TeamGroups(teamDetails, log);
   const runner = new FeatureRunner(graphFor, log, teamGroups);
@@ -107,8 +114,8 @@ export function createBot({ config, storage, tokens, graph, clock, log, teamDeta
   const startChange = async (turn: TurnContext, draft: ReviewDraft): Promise<void> => starter.start(turn, CREATE_REVIEW_DIALOG, {
     context: wizardContext(turn, clock, await teamGroups.groupOf(turn)), state: stateFromSettings(draft.payload.settings), draftId: draft.id,
   } satisfies CreateReviewOptions);
-  const cardActions = new CardActions(config, features, runner, tokens, sso, { ...creationActions(drafts, graphFor, startChange, clock, log), ...reviewAdminActions(adminActions, graphFor, log), ...editActions(edits, graphFor, log) });
-  return { bot: new TeamsBot(dialogStates, dialogState, root, sso, cardActions, new ConversationStore(storage, clock), log, exports), dialogStates };
+  const cardActions = new CardActions(config, features, runner, tokens, sso, { ...creationActions(drafts, graphFor, startChange, clock, log), ...reviewAdminActions(adminActions, graphFor, log), ...editActions(edits, graphFor, log), ...summaryActions(features.get('summary'), runner, log) });
+  return { bot: new TeamsBot(dialogStates, dialogState, root, sso, cardActions, conversations ?? new ConversationStore(storage, clock), log, exports), dialogStates };
 }
 
 /** The composition root: the only place that builds infrastructure; everything else receives what it needs. */
@@ -119,8 +126,10 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
   const graph = new GraphSeam(tokens, new GraphClientFactory({ baseUrl: config.graphBaseUrl }));
   // The one clock of the bot (conventions: time is injected). Local mode: the local tenant's time, read before each turn.
   const clock = followingClock(systemClock);
-  const { bot, dialogStates } = createBot({ config, storage, tokens, graph, clock, log, teamDetails: connectorTeamDetails });
+  const conversations = new ConversationStore(storage, clock);
+  const { bot, dialogStates } = createBot({ config, storage, tokens, graph, clock, log, teamDetails: connectorTeamDetails, conversations });
   const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth, overrides.connectorCredentials);
+  const proactive = new ProactiveSender({ connector: botbuilderConnector(adapter, config.bot.appId, log), conversations, log, clock });
   if (config.localMode) {
     const sync = emulatorClockSync(clock, config.graphBaseUrl, log);
     await sync();
@@ -138,6 +147,7 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
   return {
     server,
     tokens,
+    proactive,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

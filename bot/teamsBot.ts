@@ -42,15 +42,39 @@ export class TeamsBot extends TeamsActivityHandler {
     this.onMembersAdded(async (turn, next) => {
       const botAdded = (turn.activity.membersAdded ?? []).some((member) => member.id === turn.activity.recipient.id);
       if (botAdded) {
-        await this.conversations.remember(turn, scopeOf(turn));
+        await this.conversations.remember(turn, scopeOf(turn), { force: true });
         await turn.sendActivity(replyActivity({ card: renderWelcomeCard({ scope: scopeOf(turn), commands: welcomeCommands(scopeOf(turn)) }) }));
       }
       await next();
     });
     this.onInstallationUpdateAdd(async (turn, next) => {
-      await this.conversations.remember(turn, scopeOf(turn));
+      // Forced: a new install lifts a suspension (bot/proactive) even if this process wrote the same reference.
+      await this.conversations.remember(turn, scopeOf(turn), { force: true });
       await next();
     });
+    // Uninstalled (Teams sends conversationUpdate with the bot in membersRemoved, then installationUpdate 'remove'),
+    // team or channel deleted: the conversation references go, so no digest is posted there any more.
+    this.onMembersRemoved(async (turn, next) => {
+      if ((turn.activity.membersRemoved ?? []).some((member) => member.id === turn.activity.recipient.id)) await this.forgetHere(turn);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (turn, next) => {
+      await this.forgetHere(turn);
+      await next();
+    });
+    this.onTeamsTeamDeletedEvent(async (team, _turn, next) => {
+      if (team.id) this.log.info({ teamId: team.id, forgotten: await this.conversations.forgetTeam(team.id) }, 'team deleted: its conversations forgotten');
+      await next();
+    });
+    this.onTeamsChannelDeletedEvent(async (channel, _team, _turn, next) => {
+      if (channel.id) await this.conversations.forget(channel.id);
+      await next();
+    });
+  }
+
+  private async forgetHere(turn: TurnContext): Promise<void> {
+    const forgotten = await this.conversations.forgetWhere(turn);
+    this.log.info({ conversationId: turn.activity.conversation?.id, forgotten }, 'app removed: conversation references forgotten');
   }
 
   protected override async onInvokeActivity(turn: TurnContext): Promise<InvokeResponse> {

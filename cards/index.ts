@@ -20,6 +20,7 @@ export type * from './types';
 export { clip, escapeCardText, expandTemplate, unescapeCardText };
 export { CONFIRMATION_LIMITS, renderConfirmActionCard, type ConfirmActionCardData, type ConfirmButton } from './confirmAction';
 export { renderExportProgressCard, type ExportProgressCardData } from './exportProgress';
+export { renderSummaryCard, renderSummaryDigestCard, SUMMARY_LIMITS, type DigestRowData, type SummaryCardData, type SummaryDigestCardData } from './summary';
 export {
   MAX_WIZARD_CHOICES,
   renderConfirmationCard,

@@ -29,10 +29,10 @@ export const invokeReply = (reply: FeatureReply): AdaptiveCardInvokeResponse => 
  * A button that opens something (a list's Details and Decisions) posts its card below and leaves its own card as it
  * was; other buttons (Next, Refresh, a choice) replace their card. Untrusted, but it only chooses where the answer goes.
  */
-const opensBelow = (data: unknown): boolean => (data as { open?: unknown } | null)?.open === 'below';
+export const opensBelow = (data: unknown): boolean => (data as { open?: unknown } | null)?.open === 'below';
 
 /** Text a card sends back, re-checked: card data is untrusted (anyone may craft an invoke). */
-function argsOf(data: unknown): string {
+export function argsOf(data: unknown): string {
   const args = (data as { args?: unknown } | null)?.args;
   return typeof args === 'string' ? unescapeCardText(args).slice(0, 200) : '';
 }

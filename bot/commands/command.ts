@@ -2,6 +2,7 @@ import type { HelpGroupData } from '../../cards';
 import type { Scope } from '../turn';
 import type { CardVerb } from '../../cards/verbs';
 import type { TokenProvider } from '../auth/tokenProvider';
+import type { Clock } from '../clock';
 import type { Feature } from '../features/feature';
 import type { AdminActionStore } from '../features/reviewAdmin';
 import type { EditDeps } from '../features/edit';
@@ -16,6 +17,8 @@ export type HelpGroup = (typeof HELP_GROUPS)[number];
 /** What a command's feature may be built with (from the composition root). */
 export interface CommandDeps {
   tokens: TokenProvider;
+  /** The bot's one clock (local mode: the tenant's). */
+  clock: Clock;
   /** The help card's rows for a scope, computed from the catalogue. */
   helpGroups(scope: Scope): HelpGroupData[];
   /** `text` when the command named `name` works in `scope` in this version, else undefined (never promise a missing one). */

@@ -1,6 +1,5 @@
-import type { CommandDefinition, Scope } from './command';
+import type { CommandDefinition } from './command';
 
-const ALL: readonly Scope[] = ['personal', 'groupChat', 'channel'];
 const user = 'user' as const;
 
 /**
@@ -8,8 +7,6 @@ const user = 'user' as const;
  * are not available yet; help and the command menu leave them out. Implementing one moves it into its own module.
  */
 export const PLANNED: readonly CommandDefinition[] = [
-  { name: 'summary', phrases: ['summary'], usage: 'summary <review> | all', help: { group: 'Read', text: 'progress and decision counts, or a digest of all active reviews' },
-    scopes: ALL, signIn: user },
   { name: 'subscribe', phrases: ['subscribe'], usage: 'subscribe <review|all> daily|weekly [at HH:MM]',
     help: { group: 'Channel digests', text: 'post a summary to this channel on a schedule' }, scopes: ['channel'], signIn: user },
   { name: 'unsubscribe', phrases: ['unsubscribe'], usage: 'unsubscribe <review|all>', help: { group: 'Channel digests', text: 'stop a scheduled summary' },

@@ -1,6 +1,7 @@
 import { COMMANDS, helpGroups, suggesting } from '../commands';
 import type { CommandDeps } from '../commands/command';
 import type { TokenProvider } from '../auth/tokenProvider';
+import { systemClock, type Clock } from '../clock';
 import type { Feature } from './feature';
 import { notYetFeature } from './notYet';
 import type { AdminActionStore } from './reviewAdmin';
@@ -10,10 +11,18 @@ import type { EditDeps } from './edit';
 /** The feature of every command that is one answer (not a dialog), by command name. Wired once in app.ts. */
 export type FeatureRegistry = ReadonlyMap<string, Feature>;
 
+/** What the features are built with besides the tokens; absent parts are not wired (catalogue tests). */
+export interface FeatureWiring {
+  clock?: Clock;
+  adminActions?: AdminActionStore;
+  exports?: ExportService;
+  edit?: EditDeps;
+}
+
 /** Built from the catalogue: each command's own feature, or "not available yet" for a planned command. */
-export function createFeatures(tokens: TokenProvider, adminActions?: AdminActionStore, exports?: ExportService, edit?: EditDeps): FeatureRegistry {
-  const deps: CommandDeps = { tokens, helpGroups, suggesting, ...(adminActions === undefined ? {} : { adminActions }), ...(exports === undefined ? {} : { exports }),
-    ...(edit === undefined ? {} : { edit }) };
+export function createFeatures(tokens: TokenProvider, wiring: FeatureWiring = {}): FeatureRegistry {
+  const { clock = systemClock, ...optional } = wiring;
+  const deps: CommandDeps = { tokens, helpGroups, suggesting, clock, ...optional };
   const features = new Map<string, Feature>();
   for (const command of COMMANDS) {
     if (command.run?.kind === 'feature') features.set(command.name, command.run.feature(deps));

@@ -125,8 +125,8 @@ describe('commands outside their scope', () => {
 describe('answers that need no sign-in', () => {
   test('a planned command says it is not available yet, and asks nobody to sign in', async () => {
     bot = harness({ env: { SSO_MODE: 'teams' } });
-    const replies = await bot.say(PEOPLE.adele, 'summary x');
-    expect(textOf(replies)).toBe('`summary` is not available in this version yet. Type `help` to see what I can do now.');
+    const replies = await bot.say(PEOPLE.adele, 'subscribe x daily', CHANNEL);
+    expect(textOf(replies)).toBe('`subscribe` is not available in this version yet. Type `help` to see what I can do now.');
     expect(replies[0]?.attachments ?? []).toEqual([]);
     expect(bot.tenant.calls).toEqual([]);
   });

@@ -116,6 +116,17 @@ test('the check can fail: a decisions card with an unclipped 100,000-item justif
 describe.each(KINDS)('a review with 100,000 decision items, text of kind "%s"', (kind) => {
   const id = reviewId(kind);
 
+  test('`summary` (issue 12): 100,000 items counted, 40 waiting reviewers cut to "and N more"; Refresh too; valid and within 28 KB', async () => {
+    const card = cardOf(only(await bot.say(PEOPLE.adele, `summary ${id}`)));
+    expectSendable(card);
+    const texts = cardTexts(card);
+    expect(texts).toContain(`75,000 of ${ITEMS.toLocaleString('en-US')} reviewed (75%)`);
+    expect(texts.filter((text) => text === '25,000')).toHaveLength(4);
+    expect(texts.filter((text) => /^Waiting on 0 .* and \d+ more$/s.test(text))).toHaveLength(1);
+    const refresh = buttonsOf(card).find((button) => button.title === 'Refresh');
+    expectSendable(invokeCard(await bot.press(PEOPLE.adele, String(refresh?.verb), refresh?.data)));
+  });
+
   test('`show`: 100,000 items counted in each of three runs, ten runs listed; valid and within 28 KB', async () => {
     const card = cardOf(only(await bot.say(PEOPLE.adele, `show ${id}`)));
     expectSendable(card);
@@ -147,6 +158,13 @@ describe.each(KINDS)('a review with 100,000 decision items, text of kind "%s"', 
     expectSendable(filtered);
     expect(itemNumbers(filtered)).toHaveLength(10);
   });
+});
+
+test('`summary all` (issue 12): the digest of every active review (six of 100,000 items), hostile names; valid and within 28 KB', async () => {
+  const card = cardOf(only(await bot.say(PEOPLE.adele, 'summary all')));
+  expectSendable(card);
+  expect(cardTexts(card).filter((text) => text === `75,000 of ${ITEMS.toLocaleString('en-US')} reviewed (75%)`)).toHaveLength(KINDS.length);
+  expect(cardTexts(card)).toContain('…and 16 more active reviews.');
 });
 
 test('`reviews all`: ten long, hostile names a page, and the next pages; valid and within 28 KB', async () => {

@@ -65,7 +65,8 @@ test('help is context-aware and lists only what this version does', async () => 
   expect(channel).not.toContain('sign out');
   // Creating is advertised; commands of later versions are not.
   expect(personal).toContain('create review');
-  expect(personal).not.toContain('summary <review>');
+  expect(personal).toContain('summary <review>');
+  expect(channel).not.toContain('subscribe <review|all>');
 });
 
 test('unknown input gets the closest command and help, never silence', async () => {

@@ -297,6 +297,22 @@ export function installActivities(ctx: WireContext, user: ChannelAccount, scope:
   return [update, install];
 }
 
+/**
+ * A team event as Teams sends it to a bot installed in the team: conversationUpdate in the team's General channel
+ * with `channelData.eventType` 'teamDeleted', or 'channelDeleted' naming the deleted channel in `channelData.channel`.
+ */
+export function teamEventActivity(ctx: WireContext, user: ChannelAccount, team: TeamsTeam, eventType: 'teamDeleted' | 'channelDeleted',
+  channel?: TeamsChannel): TeamsActivity {
+  const general = team.channels.find((candidate) => candidate.id === team.id) ?? { id: team.id, name: 'General' };
+  const target = channelTarget(ctx, team, general, team.id, false);
+  const activity = envelope(ctx, 'conversationUpdate', `f:${ctx.nextId()}`, user, target);
+  activity.channelData = {
+    tenant: { id: ctx.tenantId }, team: { id: team.id, name: team.name, aadGroupId: team.aadGroupId }, eventType,
+    ...(eventType === 'channelDeleted' && channel !== undefined ? { channel: { id: channel.id, name: channel.name } } : {}),
+  };
+  return activity;
+}
+
 /** An attachment of a bot activity. */
 export interface Attachment { contentType: string; content: unknown; name?: string; contentUrl?: string }
 

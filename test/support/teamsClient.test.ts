@@ -260,6 +260,89 @@ test('a card action answered with 401 loginRequest is re-sent with authenticatio
   expect((bot.received.at(-1)?.value as JsonObject).authentication).toEqual({ id: 'ua-1', connectionName: 'graph', token: 'given-sso-token' });
 });
 
+describe("the connector's rate limits (Teams' documented limits, sliding windows, on the connector's clock)", () => {
+  let now = Date.parse('2026-01-05T09:00:00Z');
+  let limited: TeamsClient;
+  beforeAll(async () => {
+    limited = await TeamsClient.start({ botUrl: bot.url, tenantId: TENANT_ID, botId: BOT_APP_ID, now: () => now });
+  });
+  afterAll(async () => {
+    await limited.stop();
+  });
+  beforeEach(() => {
+    limited.clear();
+    now += 3_600_000;
+  });
+  const post = (conversationId: string, text = 'digest'): Promise<Response> =>
+    fetch(`${limited.serviceUrl}v3/conversations/${enc(conversationId)}/activities`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text }),
+    });
+
+  test('7 posts a second in a conversation, then 429 with Retry-After (refused posts not recorded); other conversations unaffected', async () => {
+    const statuses: number[] = [];
+    for (let n = 1; n <= 7; n++) statuses.push((await post(GROUP_CHAT_ID, `p${n}`)).status);
+    const eighth = await post(GROUP_CHAT_ID, 'p8');
+    expect([...statuses, eighth.status]).toEqual([201, 201, 201, 201, 201, 201, 201, 429]);
+    expect(eighth.headers.get('retry-after')).toBe('1');
+    expect(await eighth.json()).toEqual({ error: { code: 'TooManyRequests', message: expect.any(String) as string } });
+    expect((await post('19:another-chat@thread.v2')).status).toBe(201);
+    expect(limited.sent.map((sent) => textOf(sent))).not.toContain('p8');
+    expect(limited.calls.filter((c) => c.throttled).map((c) => [c.status, c.injected])).toEqual([[429, false]]);
+
+    // One second later the 1 s window is clear, but 8 in 2 s is the next limit: one more fits, then Retry-After 1.
+    now += 1_000;
+    expect((await post(GROUP_CHAT_ID, 'p9')).status).toBe(201);
+    const tenth = await post(GROUP_CHAT_ID, 'p10');
+    expect([tenth.status, tenth.headers.get('retry-after')]).toEqual([429, '1']);
+    expect(limited.acceptedPosts().map((c) => c.at)).toEqual([...Array(8).fill(now - 1_000), now]);
+  });
+
+  test('60 posts in 30 s in a conversation: the 61st gets Retry-After until the oldest leaves the window', async () => {
+    const start = now;
+    for (let n = 0; n < 60; n++) {
+      expect((await post(GROUP_CHAT_ID)).status).toBe(201);
+      now += 300;
+    }
+    const refused = await post(GROUP_CHAT_ID);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBe(Math.ceil((start + 30_000 - now) / 1000));
+  });
+
+  test('50 requests a second for the app in the tenant, whatever the conversations; an update (PUT) counts and still works', async () => {
+    const answers = await Promise.all(Array.from({ length: 49 }, (_, n) => post(`19:chat-${n}@thread.v2`)));
+    expect(answers.every((answer) => answer.status === 201)).toBe(true);
+    const first = (await answers[0]?.json()) as { id: string };
+    const update = await fetch(`${limited.serviceUrl}v3/conversations/${enc('19:chat-0@thread.v2')}/activities/${first.id}`, {
+      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'updated' }),
+    });
+    expect(update.status).toBe(200);
+    expect(limited.updates.map((sent) => [sent.id, textOf(sent)])).toEqual([[first.id, 'updated']]);
+    const over = await post('19:one-more@thread.v2');
+    expect([over.status, over.headers.get('retry-after')]).toEqual([429, '1']);
+    now += 1_000;
+    expect((await post('19:one-more@thread.v2')).status).toBe(201);
+    expect(limited.acceptedPosts()).toHaveLength(51);
+  });
+
+  test('a conversation the bot was removed from answers 403 (or 404 for a deleted one); uninstall and install do the same', async () => {
+    const general = SALES_TEAM.id;
+    limited.removeBot(general);
+    const refused = await post(GOVERNANCE);
+    expect([refused.status, await refused.json()]).toEqual([403, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }]);
+    expect((await post(GROUP_CHAT_ID)).status).toBe(201);
+    limited.removeBot(GROUP_CHAT_ID, 404);
+    const missing = await post(GROUP_CHAT_ID);
+    expect([missing.status, await missing.json()]).toEqual([404, { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } }]);
+    limited.restoreBot(general);
+    expect((await post(GOVERNANCE)).status).toBe(201);
+
+    await limited.uninstall({ kind: 'channel' });
+    expect((await post(`${GOVERNANCE};messageid=123`)).status).toBe(403);
+    await limited.install({ kind: 'channel' });
+    expect((await post(GOVERNANCE)).status).toBe(201);
+  });
+});
+
 describe('with the local tenant', () => {
   let tenant: LocalTenant;
   beforeAll(async () => {

@@ -6,11 +6,12 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConnectorLimits, type Metered } from './connectorLimits';
 import { ssoToken, type LocalTenant } from './localTenant';
 import {
   account, adaptiveCardsOf, attachmentsOf, connectorError, DEFAULT_ROSTER, findChannel, findMember, installActivities, invokeActivity,
   isObject, loginRequestOf, membersPage, messageActivity, oauthCardOf, parseJson, personalChatId, SALES_TEAM, stringField, teamChannels,
-  teamDetails, textOf, USERS,
+  teamDetails, teamEventActivity, textOf, USERS,
   type Attachment, type JsonObject, type Scope, type TeamsActivity, type TeamsTeam, type TeamsUser, type WireContext,
 } from './teamsActivities';
 
@@ -32,11 +33,19 @@ export interface TeamsClientOptions {
   teams?: TeamsTeam[];
   /** The default roster of every conversation (default: the Playground's seven users). */
   roster?: readonly TeamsUser[];
+  /** Enforce Teams' rate limits (connectorLimits.ts): 429 with Retry-After past them (default true). */
+  enforceLimits?: boolean;
+  /** The connector's clock for its rate limits and call times (default Date.now). */
+  now?: () => number;
 }
 
-/** One HTTP call the bot made to the connector (path with ids decoded); `injected` when failNext made it fail. */
+/**
+ * One HTTP call the bot made to the connector (path with ids decoded), answered at `at` (the connector's clock);
+ * `injected` when failNext made it fail, `throttled` when a rate limit answered 429.
+ */
 export interface ConnectorCall {
   method: string; path: string; query: Record<string, string>; body: unknown; headers: IncomingHttpHeaders; status: number; injected: boolean;
+  at: number; throttled: boolean;
 }
 
 /** An activity the bot sent (send, reply, new conversation) or updated through the connector. */
@@ -90,6 +99,10 @@ export class TeamsClient {
   /** Activity id → conversation id of every message the bot posted and did not delete (kept by clear()). */
   private readonly live = new Map<string, string>();
   private readonly rosters = new Map<string, readonly TeamsUser[]>();
+  private readonly limits = new ConnectorLimits();
+  /** Conversations, chats or teams (by id) the bot was removed from: 403 or 404 to any call there. */
+  private readonly removed = new Map<string, 403 | 404>();
+  private readonly now: () => number;
   private readonly server: Server;
   private readonly ctx: WireContext;
   private defaultRoster: readonly TeamsUser[];
@@ -100,6 +113,7 @@ export class TeamsClient {
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) throw new Error(`botUrl must be on loopback, not ${host}`);
     this.teams = options.teams ?? [SALES_TEAM];
     this.defaultRoster = options.roster ?? DEFAULT_ROSTER;
+    this.now = options.now ?? Date.now;
     this.files = new FileSink(() => this.serviceUrl);
     this.server = createServer((request, response) => void this.onRequest(request, response));
     this.ctx = {
@@ -141,9 +155,33 @@ export class TeamsClient {
     return this.activities.filter((sent) => sent.kind === 'update');
   }
 
-  /** Forgets recorded calls, activities, deletes, posts and pending failures (ids of live messages stay known). */
+  /**
+   * Forgets recorded calls, activities, deletes, posts, pending failures, rate-limit history and removed bots (ids of
+   * live messages stay known).
+   */
   clear(): void {
     for (const list of [this.calls, this.activities, this.deletes, this.posted, this.failures]) list.length = 0;
+    this.limits.clear();
+    this.removed.clear();
+  }
+
+  /** Connector calls that posted or updated a message (POST or PUT on activities, answered 2xx), in order. */
+  acceptedPosts(): ConnectorCall[] {
+    return this.calls.filter((call) => (call.method === 'POST' || call.method === 'PUT') && call.status < 300 && /\/activities(\/|$)/.test(call.path));
+  }
+
+  /**
+   * Removes the bot from a conversation, chat or team (by id; a team's id covers all its channels) as Teams does when
+   * the app is uninstalled: every connector call there answers 403 BotNotInConversationRoster, or 404
+   * ConversationNotFound (a deleted channel or chat) when `status` is 404.
+   */
+  removeBot(conversationOrTeamId: string, status: 403 | 404 = 403): void {
+    this.removed.set(conversationOrTeamId.split(';')[0] ?? conversationOrTeamId, status);
+  }
+
+  /** Undoes {@link removeBot} (the app was added again). */
+  restoreBot(conversationOrTeamId: string): void {
+    this.removed.delete(conversationOrTeamId.split(';')[0] ?? conversationOrTeamId);
   }
 
   /** Makes the next `times` connector calls (matching `match`, if given) fail with `status` and optional Retry-After seconds. */
@@ -263,6 +301,17 @@ export class TeamsClient {
     return this.installation(scope, user, 'remove');
   }
 
+  /** A team (default: the first) is deleted, or one of its channels: Teams' conversationUpdate event to the bot. */
+  teamEvent(eventType: 'teamDeleted' | 'channelDeleted', options: { teamId?: string; channelId?: string; user?: TeamsUser } = {}): Promise<Delivery> {
+    const team = this.teams.find((candidate) => candidate.id === (options.teamId ?? this.teams[0]?.id));
+    if (team === undefined) throw new Error(`unknown team ${options.teamId ?? ''}`);
+    const channel = team.channels.find((candidate) => candidate.id === options.channelId);
+    if (eventType === 'channelDeleted' && channel === undefined) throw new Error(`unknown channel ${options.channelId ?? ''}`);
+    // Teams answers 404 for a deleted channel or team from then on.
+    this.removeBot(channel?.id ?? team.id, 404);
+    return this.post(teamEventActivity(this.ctx, options.user ?? USERS.adele, team, eventType, channel));
+  }
+
   /**
    * An Action.Execute click on the card in message `activityId`: the adaptiveCard/action invoke, in `scope` or else
    * in the conversation the bot posted that message to (personal chat if unknown).
@@ -313,6 +362,10 @@ export class TeamsClient {
 
   private async installation(scope: Scope, user: TeamsUser, action: 'add' | 'remove'): Promise<Installation> {
     const [update, installation] = installActivities(this.ctx, user, scope, action);
+    // Once removed, the bot can no longer post there (Teams answers 403); adding it again restores that.
+    const where = update.channelData.team?.id ?? update.conversation.id;
+    if (action === 'remove') this.removeBot(where);
+    else this.restoreBot(where);
     return { conversationUpdate: await this.post(update), installationUpdate: await this.post(installation) };
   }
 
@@ -332,6 +385,7 @@ export class TeamsClient {
     let reply: Reply;
     let body: unknown;
     let injected = false;
+    let throttled = false;
     let path = url.pathname;
     try {
       const segments = url.pathname.split('/').map(decodeURIComponent);
@@ -344,15 +398,52 @@ export class TeamsClient {
         reply = error(failure.status, 'failure injected by TeamsClient.failNext');
         if (failure.retryAfter !== undefined) reply.headers = { 'retry-after': String(failure.retryAfter) };
       } else {
-        reply = this.route(method, segments.filter((segment) => segment !== ''), url.searchParams, body);
+        const route = segments.filter((segment) => segment !== '');
+        const admitted = this.goneReply(route) ?? this.throttleReply(method, route, body);
+        throttled = admitted?.status === 429;
+        reply = admitted ?? this.route(method, route, url.searchParams, body);
       }
     } catch (cause) {
       reply = error(500, cause instanceof Error ? cause.message : String(cause));
     }
-    this.calls.push({ method, path, query: Object.fromEntries(url.searchParams), body, headers: request.headers, status: reply.status, injected });
+    this.calls.push({
+      method, path, query: Object.fromEntries(url.searchParams), body, headers: request.headers, status: reply.status, injected, at: this.now(), throttled,
+    });
     response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
     response.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
     this.events.emit('change');
+  }
+
+  /** 403/404 for a call in a conversation (or a team) the bot was removed from. */
+  private goneReply([, collection, id]: string[]): Reply | undefined {
+    if (id === undefined || (collection !== 'conversations' && collection !== 'teams')) return undefined;
+    const base = id.split(';')[0] ?? id;
+    const status = this.removed.get(base) ?? this.removed.get(findChannel(this.teams, base)?.team.id ?? base);
+    if (status === undefined) return undefined;
+    return status === 403
+      ? error(403, 'The bot is not part of the conversation roster.', 'BotNotInConversationRoster')
+      : error(404, 'Conversation not found.', 'ConversationNotFound');
+  }
+
+  /** Teams' rate limits (connectorLimits.ts): a 429 with Retry-After past them, else undefined (the call counts). */
+  private throttleReply(method: string, [, collection, id, sub]: string[], body: unknown): Reply | undefined {
+    if (this.options.enforceLimits === false) return undefined;
+    let metered: Metered = { kind: 'send' };
+    if (collection === 'conversations' && id === undefined && method === 'POST') {
+      const channelData = isObject(body) && isObject(body.channelData) ? body.channelData : {};
+      const members = isObject(body) && Array.isArray(body.members) ? (body.members as unknown[]) : [];
+      metered = { kind: 'send', thread: stringField(channelData.channel, 'id') ?? stringField(members[0], 'id') ?? 'new-conversation' };
+    } else if (collection === 'conversations' && id !== undefined && sub === 'activities' && (method === 'POST' || method === 'PUT')) {
+      metered = { kind: 'send', thread: id };
+    } else if (method === 'GET' && (sub === 'members' || sub === 'pagedmembers' || (collection === 'teams' && sub === 'conversations'))) {
+      metered = { kind: 'read', thread: id };
+    }
+    const verdict = this.limits.admit(metered, this.now());
+    if (verdict.ok) return undefined;
+    return {
+      status: 429, body: connectorError(429, 'Too many requests. Please retry after the time given in Retry-After.'),
+      headers: { 'retry-after': String(verdict.retryAfterSeconds) },
+    };
   }
 
   private route(method: string, segments: string[], query: URLSearchParams, body: unknown): Reply {
