@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { BOT_APP_ID, TENANT_ID } from '../dev/tenant/tenant';
 import { COUNTED_FIELDS } from '../bot/features/decisions';
 import { GraphClientFactory } from '../bot/graph/graphClient';
-import { DECISION_BATCHES_IN_FLIGHT, instancesPage, scanDecisions } from '../bot/graph/reviewReads';
+import { INSTANCE_BATCHES_IN_FLIGHT } from '../bot/graph/decisionScan';
+import { instancesPage, scanDecisions } from '../bot/graph/reviewReads';
 import { startBotWithIpc, type IpcBotProcess } from '../test/support/botProcess';
 import { control, REVIEWS, startLocalTenant, userToken, type LocalTenant } from '../test/support/localTenant';
 import { TeamsClient, USERS, type SentActivity } from '../test/support/teamsClient';
@@ -149,7 +150,7 @@ async function decisionsBench(bench: Bench, token: string, definitionId: string,
     `(${last.batches} $batch carrying ${last.inBatches} decision pages, plus ${last.requests - last.inBatches} other requests)\n`);
   process.stdout.write(`    same turn at latency 0: ${secs(warm.ms)} warm (first, with sign-in: ${secs(cold.ms)}); ` +
     `${LATENCY_MS} ms × ${trips} sequential round trips alone = ${secs(LATENCY_MS * trips)}\n`);
-  process.stdout.write(`  the counting scan alone (its ${direct.batches} $batch requests, ${DECISION_BATCHES_IN_FLIGHT} at most at once; no bot turn), each right after a turn: ` +
+  process.stdout.write(`  the counting scan alone (its ${direct.batches} $batch requests, ${INSTANCE_BATCHES_IN_FLIGHT} at most at once; no bot turn), each right after a turn: ` +
     `median ${secs(direct.ms)} at ${LATENCY_MS} ms (${directs.map((d) => secs(d.ms)).join(' / ')}), ${secs(directFast.ms)} at latency 0 (${n(direct.items)} items) — ` +
     `the emulator answers the pages of its batches one after another on this machine's cores\n`);
   process.stdout.write(`    the turn around it (turn − scan, paired): median ${secs(median(own))} (${own.map(secs).join(' / ')})\n`);

@@ -1,6 +1,7 @@
 import { benchBot } from './bot';
 import { benchCreateReview } from './createReview';
 import { benchGraphEmulator } from './graphEmulator';
+import { benchDigestScan } from './digestScan';
 import { benchReviewReads } from './reviewReads';
 
 /** `npm run bench`: every benchmark in turn; each prints its own numbers (no pass/fail). */
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
   await benchCreateReview();
   process.stdout.write('== Reading large reviews (decisions, export)\n');
   await benchReviewReads();
+  process.stdout.write('== Counting the decisions of many reviews (digests)\n');
+  await benchDigestScan();
 }
 
 main().catch((error: unknown) => {

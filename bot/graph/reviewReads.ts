@@ -1,22 +1,20 @@
-import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { decisionSchema, instanceSchema, pageOf, parseAnswer, userSchema } from './answers';
 import type { DecisionScanOptions, ExportedDecision, NamedIdentity, ReviewInstance } from './apis';
+import { scanInstances } from './decisionScan';
 import { toAppError } from './graphErrors';
 import { odataFilter } from './odata';
-import { batchGet, MAX_BATCH, type BatchAnswer } from './requests';
 
 /**
  * The reads of `show` and `decisions`: one page of a review's runs, the reviewers an instance contacted, user names,
  * and every decision item of an instance for counting. Graph documents no `$count` on decisions, so counts read every
- * item: pages of 100 by `$skip` (documented on this list), 20 pages to a `$batch`, a few batches at once, aggregated as
- * each batch arrives.
+ * item: pages of 100 by `$skip` (documented on this list), 20 pages to a `$batch`, a few batches at once (decisionScan.ts),
+ * aggregated as each page arrives.
  */
 
 const DEFINITIONS = '/identityGovernance/accessReviews/definitions';
 const PAGE = 100;
-/** Any host: BatchRequestContent keeps only the path of each request (requests.ts). */
-const BATCH_HOST = 'https://graph.microsoft.com';
 const instancePage = pageOf(instanceSchema);
 const decisionPage = pageOf(decisionSchema);
 const reviewerPage = pageOf(z.looseObject({ id: z.string(), displayName: z.string().nullish(), userPrincipalName: z.string().nullish() }));
@@ -76,51 +74,17 @@ Promise<ExportedDecision[]> {
   }
 }
 
-/** At most this many decision `$batch` requests in flight at once (each carries 20 pages of 100). */
-export const DECISION_BATCHES_IN_FLIGHT = 3;
-
 /**
- * Every decision item of an instance (with `options.filter`, the documented `decision eq '…'`), `onPage` called with
- * each page in order. Pages go 20 to a `$batch`; the first batch goes alone (most runs end in it), then each full batch
- * lets one more go at the same time, up to DECISION_BATCHES_IN_FLIGHT: bounded concurrency, and at most two batches
- * past the end, waited for but unread. The scan stops at the first short page. `complete` is false past `options.maxItems`; `requests` counts
- * the batches sent. A refused or missing instance ends as its AppError.
+ * Every decision item of one instance (with `options.decision`, the documented `decision eq` filter), `onPage` called
+ * with each page in order: the multi-instance scanner (decisionScan.ts) with one instance — 20 pages in the first
+ * `$batch`, then more at once as full pages come back, until a page without `@odata.nextLink`. `complete` is false
+ * past `options.maxItems`; `requests` counts the `$batch` requests sent. A refused or missing instance ends as its
+ * AppError.
  */
 export async function scanDecisions(client: Client, definitionId: string, instanceId: string, options: DecisionScanOptions,
   onPage: (items: ExportedDecision[]) => void): Promise<{ complete: boolean; requests: number }> {
-  const what = 'read the decisions of the access review';
-  const maxPages = Math.ceil((options.maxItems ?? 200_000) / PAGE);
-  const batches = Math.ceil(maxPages / MAX_BATCH);
-  const filter = options.decision === undefined ? '' : `&$filter=${odataFilter`decision eq ${options.decision}`}`;
-  const path = (page: number): string =>
-    `${instancePath(definitionId, instanceId)}/decisions?$top=${PAGE}&$skip=${page * PAGE}&$select=${options.select.join(',')}${filter}`;
-  const sent: Array<Promise<BatchAnswer[]>> = [];
-  const send = (batch: number): void => {
-    const first = batch * MAX_BATCH;
-    const answers = batchGet(client, BATCH_HOST, Array.from({ length: Math.min(MAX_BATCH, maxPages - first) }, (_, index) => path(first + index)));
-    answers.catch(() => undefined); // a batch sent past the end may fail unread; one that is read rethrows below
-    sent.push(answers);
-  };
-  try {
-    for (let batch = 0; batch < batches; batch += 1) {
-      const window = Math.min(DECISION_BATCHES_IN_FLIGHT, 1 + batch);
-      while (sent.length < Math.min(batches, batch + window)) send(sent.length);
-      let ended = false;
-      for (const answer of await sent[batch]) {
-        if (answer.status !== 200) {
-          const message = (answer.body as { error?: { message?: string } } | undefined)?.error?.message ?? `status ${answer.status}`;
-          throw new GraphError(answer.status, message);
-        }
-        const page = parseAnswer(decisionPage, answer.body, what);
-        if (!ended) onPage(page.value);
-        if (page.value.length < PAGE) ended = true;
-      }
-      if (ended) return { complete: true, requests: sent.length };
-    }
-    return { complete: false, requests: sent.length };
-  } catch (error) {
-    throw toAppError(error, 'read', what);
-  } finally {
-    await Promise.allSettled(sent); // the batches sent past the end: answered (and unread) before the scan returns
-  }
+  const scan = await scanInstances(client, [{ definitionId, instanceId }], options, (_index, items) => onPage(items));
+  const failure = scan.failures[0];
+  if (failure !== undefined) throw failure.error;
+  return { complete: scan.truncated.length === 0, requests: scan.batches };
 }
