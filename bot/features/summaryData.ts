@@ -6,7 +6,6 @@ import { addToTally, newTally } from '../../reviews/decisionTally';
 import { countsLine, digestOrder, progressLine, reviewedOf, summaryCounts, timeLeft, type SummaryCounts } from '../../reviews/summary';
 import { inReviewsList, statusWords } from '../../reviews/status';
 import { plural } from '../../reviews/vocabulary';
-import { isAppError } from '../errors';
 import type { GraphApis, ReviewDefinition, ReviewInstance } from '../graph/apis';
 import { COUNTED_FIELDS } from './decisions';
 
@@ -22,7 +21,6 @@ export const MAX_COUNTED = 200_000;
 /** Rows of the digest whose progress is counted and shown; the rest are counted as "and N more". */
 export const DIGEST_ROWS = 10;
 /** Digest rows counted at once (each count is itself a few `$batch` requests at a time). */
-const DIGEST_CONCURRENCY = 3;
 const DIGEST_FIELDS = ['id', 'decision'];
 
 export interface SummaryRun {
@@ -118,13 +116,6 @@ export interface DigestData {
   moreUnread: boolean;
 }
 
-/** Runs `work` over `items`, at most `limit` at once, results in order. */
-async function inSteps<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let start = 0; start < items.length; start += limit) results.push(...await Promise.all(items.slice(start, start + limit).map(work)));
-  return results;
-}
-
 /** The first page of runs of each definition, 20 to a `$batch`. */
 async function runsOf(graph: GraphApis, ids: readonly string[]): Promise<Map<string, ReviewInstance[]>> {
   const chunks: string[][] = [];
@@ -152,23 +143,28 @@ export async function readDigest(graph: GraphApis, options: { groupId?: string }
   });
   const ordered = digestOrder(candidates);
   const shown = ordered.slice(0, DIGEST_ROWS);
-  const counted = await inSteps(shown, DIGEST_CONCURRENCY, async ({ definition, run, name }): Promise<DigestRow | undefined> => {
+  // One count over the shown rows' runs: their pages share `$batch` requests (bot/graph/decisionScan.ts).
+  const counted = shown.filter((row) => row.run !== undefined);
+  const tallies = counted.map(() => ({ total: 0, decided: 0 }));
+  const scan = await graph.reviews.scanInstances(counted.map(({ definition, run }) => ({ definitionId: definition.id, instanceId: run?.id ?? '' })),
+    { select: DIGEST_FIELDS, maxItems: MAX_COUNTED }, (index, items) => {
+      const tally = tallies[index];
+      if (tally === undefined) return;
+      tally.total += items.length;
+      for (const item of items) if ((item.decision ?? 'NotReviewed').toLowerCase() !== 'notreviewed') tally.decided += 1;
+    });
+  const failures = new Map(scan.failed.map((failure) => [failure.index, failure.error]));
+  // A review deleted between the list and its count is left out; any other refusal is said as it is.
+  const refused = scan.failed.find((failure) => failure.error.code !== 'NotFound');
+  if (refused !== undefined) throw refused.error;
+  const rows = shown.flatMap(({ definition, run, name }): DigestRow[] => {
     const row = { definitionId: definition.id, name, reviewed: describeScope(definition, names), run };
-    if (run === undefined) return { ...row, reviewedItems: 0, total: 0, complete: true };
-    let total = 0;
-    let decided = 0;
-    try {
-      const scan = await graph.reviews.scanDecisions(definition.id, run.id, { select: DIGEST_FIELDS, maxItems: MAX_COUNTED }, (items) => {
-        total += items.length;
-        for (const item of items) if ((item.decision ?? 'NotReviewed').toLowerCase() !== 'notreviewed') decided += 1;
-      });
-      return { ...row, reviewedItems: decided, total, complete: scan.complete };
-    } catch (error) {
-      if (isAppError(error, 'NotFound')) return undefined;
-      throw error;
-    }
+    if (run === undefined) return [{ ...row, reviewedItems: 0, total: 0, complete: true }];
+    const index = counted.findIndex((candidate) => candidate.definition.id === definition.id);
+    if (failures.has(index)) return [];
+    const tally = tallies[index] ?? { total: 0, decided: 0 };
+    return [{ ...row, reviewedItems: tally.decided, total: tally.total, complete: !scan.truncated.includes(index) }];
   });
-  const rows = counted.filter((row): row is DigestRow => row !== undefined);
   return { rows, more: ordered.length - shown.length, moreUnread: page.nextLink !== undefined };
 }
 

@@ -2,6 +2,7 @@ import type { AccessReviewScheduleDefinition } from '@microsoft/microsoft-graph-
 import type { DefinitionBody } from '../../reviews/definition';
 import type { GroupRef, UserRef } from '../../reviews/settings';
 import type { ExportDecision, ExportInstance } from '../../reviews/exportRows';
+import type { AppError } from '../errors';
 
 /**
  * The Graph calls the bot makes, as interfaces: what the rest of the bot sees instead of the SDK's Client.
@@ -130,6 +131,13 @@ export interface AccessReviewsApi {
    */
   scanDecisions(definitionId: string, instanceId: string, options: DecisionScanOptions, onPage: (items: ExportedDecision[]) => void):
   Promise<{ complete: boolean; requests: number }>;
+  /**
+   * Digests: every decision item of each of `instances`, their pages packed into shared `$batch` requests, `onPage`
+   * called per instance in page order; an instance Graph refuses or cannot find is in `failed` (drop its counts),
+   * the others complete; `truncated` ones stopped at `maxItems`.
+   */
+  scanInstances(instances: ReadonlyArray<{ definitionId: string; instanceId: string }>, options: DecisionScanOptions,
+    onPage: (index: number, items: ExportedDecision[]) => void): Promise<{ batches: number; failed: Array<{ index: number; error: AppError }>; truncated: number[] }>;
   /** `decisions`: the items of one card page, `top` (≤ 100) from `skip`, of one decision value when given. */
   decisionsAt(definitionId: string, instanceId: string, options: DecisionScanOptions & { skip: number; top: number }): Promise<ExportedDecision[]>;
   /** Every instance (run) of a definition (404 → NotFound): for the current run the admin actions act on. */

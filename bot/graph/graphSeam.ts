@@ -3,6 +3,7 @@ import type { TokenProvider } from '../auth/tokenProvider';
 import { allDefinitions, createDefinition, findDefinitionsByName, getDefinition, listDefinitions } from './accessReviews';
 import type { GraphApis } from './apis';
 import { definitionsFrom, instancesOf } from './definitionPages';
+import { scanInstances } from './decisionScan';
 import { contactedReviewers, decisionsAt, instancesPage, scanDecisions, userNames } from './reviewReads';
 import { readDecisionsPage, readInstancesPage } from './exportReads';
 import { countDecisions, deleteDefinition, getInstance, instanceAction, listInstances, updateDefinition } from './reviewActions';
@@ -26,6 +27,10 @@ export function graphApisOver(client: () => Promise<Client>): GraphApis {
       contactedReviewers: async (definitionId, instanceId) => contactedReviewers(await client(), definitionId, instanceId),
       scanDecisions: async (definitionId, instanceId, options, onPage) => scanDecisions(await client(), definitionId, instanceId, options, onPage),
       decisionsAt: async (definitionId, instanceId, options) => decisionsAt(await client(), definitionId, instanceId, options),
+      scanInstances: async (instances, options, onPage) => {
+        const scan = await scanInstances(await client(), instances, options, onPage);
+        return { batches: scan.batches, failed: scan.failures, truncated: scan.truncated };
+      },
       readInstancesPage: async (definitionId, link) => readInstancesPage(await client(), definitionId, link),
       readDecisionsPage: async (definitionId, instanceId, link) => readDecisionsPage(await client(), definitionId, instanceId, link),
       reviewInstances: async (definitionId) => listInstances(await client(), definitionId),

@@ -69,6 +69,8 @@ export class FakeTenant {
   readonly runs: FakeRun[] = [];
   /** Decision items of an instance as Graph returns them (show, decisions); without, they come from its run's items. */
   readonly decisionItems = new Map<string, ExportedDecision[]>();
+  /** Runs still listed (instancesOf) but gone when their items are read: deleted between a list and a count. */
+  readonly vanishing = new Set<string>();
   /** Contacted reviewers of an instance (show). */
   readonly contacted = new Map<string, NamedIdentity[]>();
   /** Items per page of `readInstancesPage` / `readDecisionsPage` (Graph's is 100). */
@@ -146,7 +148,8 @@ export class FakeTenant {
 
   /** The run `instanceId` of `definitionId`, as Graph finds it (404 when it or its definition is gone). */
   run(definitionId: string, instanceId: string): FakeRun {
-    const found = this.definitions.some((d) => d.id === definitionId) ? this.runs.find((r) => r.definitionId === definitionId && r.id === instanceId) : undefined;
+    const found = this.definitions.some((d) => d.id === definitionId) && !this.vanishing.has(instanceId)
+      ? this.runs.find((r) => r.definitionId === definitionId && r.id === instanceId) : undefined;
     if (!found) throw new AppError('NotFound', 'That no longer exists (Microsoft Graph could not find it while trying to read the current run of the access review). Nothing else changed.', { status: 404 });
     return found;
   }
@@ -250,6 +253,23 @@ function fakeApis(tenant: FakeTenant, as: string): GraphApis {
       const pages = Math.floor(items.length / 100) + 1;
       for (let page = 0; page < pages; page += 1) onPage(items.slice(page * 100, page * 100 + 100));
       return { complete: true, requests: Math.ceil(pages / 20) };
+    }),
+    // Many runs in shared batches: every page of each run in order; a run the tenant does not hold is reported failed.
+    scanInstances: (instances, options, onPage) => call('scanInstances', [instances, options], () => {
+      const failed: Array<{ index: number; error: AppError }> = [];
+      let pages = 0;
+      instances.forEach(({ definitionId, instanceId }, index) => {
+        let items: ExportedDecision[];
+        try {
+          items = itemsOf(definitionId, instanceId, options.decision);
+        } catch (error) {
+          if (error instanceof AppError) failed.push({ index, error });
+          else throw error;
+          return;
+        }
+        for (let page = 0; page * 100 < Math.max(items.length, 1); page += 1, pages += 1) onPage(index, items.slice(page * 100, page * 100 + 100));
+      });
+      return { batches: Math.ceil(pages / 20), failed, truncated: [] };
     }),
     decisionsAt: (definitionId, instanceId, options) => call('decisionsAt', [definitionId, instanceId, options],
       () => itemsOf(definitionId, instanceId, options.decision).slice(options.skip, options.skip + Math.min(options.top, 100))),

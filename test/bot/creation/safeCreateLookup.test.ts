@@ -99,6 +99,7 @@ test('a create whose answer is lost is found by the look-up on the emulator, and
     instancesPage: () => Promise.reject(new Error('not used')),
     contactedReviewers: () => Promise.reject(new Error('not used')),
     decisionsAt: () => Promise.reject(new Error('not used')),
+    scanInstances: () => Promise.reject(new Error('not used')),
     updateDefinition: () => Promise.reject(new Error('not used')),
     scanDecisions: () => Promise.reject(new Error('not used')),
     reviewInstances: () => Promise.reject(new Error('not used')),
