@@ -3,6 +3,7 @@ import { INSTANCE_BATCHES_IN_FLIGHT, scanInstances, type InstanceRef } from '../
 import { instancesOf } from '../bot/graph/definitionPages';
 import { GraphClientFactory } from '../bot/graph/graphClient';
 import { control, REVIEWS, startLocalTenant, userToken, type LocalTenant } from '../test/support/localTenant';
+import { mark, median, n, ok, roundTrips, secs, stats } from './measure';
 
 /**
  * Issue 12, item 4: decision counts of a channel digest over many in-progress instances. At the emulator's injected
@@ -26,27 +27,7 @@ const TARGET_SPEEDUP = 15;
 const TARGET_TRIP_RATIO = 1.1;
 const TARGET_HEAP_MB = 150;
 
-interface Stats { requests: number; batches: number; inBatches: number }
-
-const n = (value: number): string => value.toLocaleString('en-US');
-const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-const mark = (ok: boolean): string => (ok ? 'met' : 'MISSED');
-
-async function ok(tenant: LocalTenant, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const answer = await control(tenant, method, path, body);
-  if (answer.status < 200 || answer.status > 299) throw new Error(`${method} /_emulator${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body as Record<string, unknown>;
-}
-
-async function stats(tenant: LocalTenant): Promise<Stats> {
-  const body = await ok(tenant, 'GET', '/stats');
-  return { requests: Number(body.requests), batches: Number(body.batches), inBatches: Number(body.inBatches) };
-}
-
-/** HTTP round trips: every request counted by the emulator, those inside a `$batch` replaced by the batch. */
-const roundTrips = (phase: Stats): number => phase.requests - phase.inBatches + phase.batches;
 
 /** heapUsed after a full GC when the process runs with --expose-gc, else plain heapUsed. */
 function heapNow(): number {

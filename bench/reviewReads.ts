@@ -8,6 +8,7 @@ import { instancesPage, scanDecisions } from '../bot/graph/reviewReads';
 import { startBotWithIpc, type IpcBotProcess } from '../test/support/botProcess';
 import { control, REVIEWS, startLocalTenant, userToken, type LocalTenant } from '../test/support/localTenant';
 import { TeamsClient, USERS, type SentActivity } from '../test/support/teamsClient';
+import { mark, median, n, ok, roundTrips, secs, stats, type Stats } from './measure';
 
 /**
  * Issue 11's measures on a large run: `decisions <review>` (wall time and Graph round trips at 50 ms emulator latency,
@@ -31,27 +32,7 @@ export interface ReviewReadsSizes {
 }
 const REAL_SIZES: ReviewReadsSizes = { items: 100_000, firstSampleRows: 10_000, runs: 3 };
 
-interface Stats { requests: number; batches: number; inBatches: number }
 interface Bench { tenant: LocalTenant; bot: IpcBotProcess; teams: TeamsClient }
-
-const n = (value: number): string => value.toLocaleString('en-US');
-const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-const mark = (ok: boolean): string => (ok ? 'met' : 'MISSED');
-
-async function ok(tenant: LocalTenant, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const answer = await control(tenant, method, path, body);
-  if (answer.status < 200 || answer.status > 299) throw new Error(`${method} /_emulator${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body as Record<string, unknown>;
-}
-
-async function stats(tenant: LocalTenant): Promise<Stats> {
-  const body = await ok(tenant, 'GET', '/stats');
-  return { requests: Number(body.requests), batches: Number(body.batches), inBatches: Number(body.inBatches) };
-}
-
-/** HTTP round trips of a phase: `/_emulator/stats` counts every request, those inside a `$batch` apart, and the batches. */
-const roundTrips = (phase: Stats): number => phase.requests - phase.inBatches + phase.batches;
 
 async function seed(tenant: LocalTenant, items: number): Promise<string> {
   const started = performance.now();

@@ -17,6 +17,7 @@ import { useLocalStack } from '../support/localStack';
 import {
   messageActivity, SALES_TEAM, TeamsClient, textOf, USERS, type ConnectorCall, type TeamsTeam, type WireContext,
 } from '../support/teamsClient';
+import { maxInWindow } from '../support/connectorLimits';
 
 /**
  * Proactive posting (issue 12, items 5 and 7) over real HTTP: the sender runs in this process with a CloudAdapter
@@ -29,16 +30,6 @@ const BIG_TEAM: TeamsTeam = {
   channels: Array.from({ length: 100 }, (_, n) => ({ id: n === 0 ? '19:big-team-general@thread.tacv2' : `19:big-${n}@thread.tacv2`, name: `Channel ${n}` })),
 };
 
-/** The most calls in any window of `windowMs` (sorted times). */
-function maxInWindow(times: number[], windowMs: number): number {
-  let max = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while ((times[end] ?? 0) - (times[start] ?? 0) >= windowMs) start++;
-    max = Math.max(max, end - start + 1);
-  }
-  return max;
-}
 
 /** Per-window maxima of `calls`: per tenant (all) and the worst conversation. */
 function rates(calls: ConnectorCall[]): { tenantPerSecond: number; conversation: Record<number, number> } {

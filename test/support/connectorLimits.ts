@@ -80,3 +80,14 @@ export class ConnectorLimits {
     this.windows.clear();
   }
 }
+
+/** The most events of `times` (sorted) in any window of `windowMs` (a window [t, t + windowMs) starting at an event). */
+export function maxInWindow(times: readonly number[], windowMs: number): number {
+  let max = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while ((times[end] ?? 0) - (times[start] ?? 0) >= windowMs) start++;
+    max = Math.max(max, end - start + 1);
+  }
+  return max;
+}

@@ -5,17 +5,8 @@ import {
 } from '../../../bot/proactive/limits';
 import { ProactiveSender } from '../../../bot/proactive/sender';
 import { activityIn, capturingLogger, channelId, memoryConversations, turnIn } from './support';
+import { maxInWindow } from '../../support/connectorLimits';
 
-/** The most events of `times` (sorted) in any window of `windowMs` (a window [t, t + windowMs) starting at an event). */
-function maxInWindow(times: number[], windowMs: number): number {
-  let max = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while ((times[end] ?? 0) - (times[start] ?? 0) >= windowMs) start++;
-    max = Math.max(max, end - start + 1);
-  }
-  return max;
-}
 
 describe('the default buckets against Teams\' limits', () => {
   it.each(TEAMS_CONVERSATION_LIMITS.map((limit) => [limit.windowMs, limit]))('per conversation, %i ms window', (_ms, limit: WindowLimit) => {
