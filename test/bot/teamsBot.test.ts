@@ -4,7 +4,7 @@ import type { ReviewDefinition } from '../../bot/graph/apis';
 import { IDS, smallTenant } from '../support/fakeGraph';
 import { installActivities, OAUTH_CARD, oauthCardOf, type Scope } from '../support/teamsActivities';
 import {
-  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, GROUP_CHAT, invokeCard, NOW, PEOPLE, PERSONAL, SALES_TEAM, ssoTokenFor, type BotHarness, type Reply,
+  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, GROUP_CHAT, invokeCard, NOW, only, PEOPLE, PERSONAL, SALES_TEAM, ssoTokenFor, textOf, type BotHarness,
 } from './support/botHarness';
 
 /**
@@ -36,12 +36,6 @@ function harness(options: Parameters<typeof buildBot>[0] = {}): BotHarness {
   tenant.definitions.push(...definitions());
   return buildBot({ tenant, ...options });
 }
-
-const only = (replies: Reply[]): Reply => {
-  expect(replies).toHaveLength(1);
-  return replies[0] ?? {};
-};
-const textOf = (replies: Reply[]): string => String(only(replies).text);
 
 let bot: BotHarness;
 afterEach(async () => {

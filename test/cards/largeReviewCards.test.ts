@@ -1,7 +1,9 @@
 import type { ExportedDecision } from '../../bot/graph/apis';
 import { MAX_CARD_BYTES, validateCard } from '../../cards/validate';
 import { IDS, smallTenant, type FakeTenant } from '../support/fakeGraph';
-import { buildBot, buttonsOf, cardOf, cardTexts, invokeCard, NOW, PEOPLE, type BotHarness, type Reply } from '../bot/support/botHarness';
+import {
+  buildBot, buttonsOf, cardOf, cardTexts, invokeCard, NOW, only, PEOPLE, type BotHarness,
+} from '../bot/support/botHarness';
 
 /**
  * Issue 11: the `show` card, the `decisions` card (first and later pages) and the reviews list stay valid and within
@@ -84,10 +86,6 @@ function largeTenant(): FakeTenant {
 }
 
 const bytes = (card: object): number => Buffer.byteLength(JSON.stringify(card), 'utf8');
-const only = (replies: Reply[]): Reply => {
-  expect(replies).toHaveLength(1);
-  return replies[0];
-};
 /** Within 28 KB and valid for Teams (validateCard checks the size too; the explicit check names the size on failure). */
 function expectSendable(card: object | undefined): void {
   expect(card).toBeDefined();

@@ -2,7 +2,9 @@ import { AppError } from '../../../bot/errors';
 import type { ExportedDecision } from '../../../bot/graph/apis';
 import { validateCard } from '../../../cards/validate';
 import { IDS, smallTenant, type FakeTenant } from '../../support/fakeGraph';
-import { buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeCard, invokeText, NOW, PEOPLE, type BotHarness, type Reply } from '../support/botHarness';
+import {
+  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeCard, invokeText, NOW, only, PEOPLE, type BotHarness,
+} from '../support/botHarness';
 
 /** `decisions <review> [filter]` (issue 11, item 3): counts over every item, the service's own steps labelled, items 10 a page. */
 
@@ -45,10 +47,6 @@ let bot: BotHarness;
 afterEach(async () => {
   await bot.close();
 });
-const only = (replies: Reply[]): Reply => {
-  expect(replies).toHaveLength(1);
-  return replies[0];
-};
 // The six count rows (label, value) under the two title lines.
 const counts = (texts: string[]): string[] => texts.slice(2, 14);
 

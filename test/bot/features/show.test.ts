@@ -2,7 +2,9 @@ import { AppError } from '../../../bot/errors';
 import type { ExportedDecision, ReviewDefinition } from '../../../bot/graph/apis';
 import { validateCard } from '../../../cards/validate';
 import { IDS, smallTenant, type FakeTenant } from '../../support/fakeGraph';
-import { buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeCard, NOW, PEOPLE, type BotHarness, type Reply } from '../support/botHarness';
+import {
+  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeCard, NOW, only, PEOPLE, textOf, type BotHarness,
+} from '../support/botHarness';
 
 /** `show <review>` (issue 11, item 2): settings in the confirmation card's words, runs with progress and who is still to answer. */
 
@@ -54,11 +56,6 @@ let bot: BotHarness;
 afterEach(async () => {
   await bot.close();
 });
-const only = (replies: Reply[]): Reply => {
-  expect(replies).toHaveLength(1);
-  return replies[0];
-};
-const textOf = (replies: Reply[]): string => String(only(replies).text);
 
 test('a review in the confirmation card\'s words, read back from the definition Graph echoes, and its runs', async () => {
   bot = buildBot({ signedIn: [IDS.adele], tenant: tenantWithReviews() });

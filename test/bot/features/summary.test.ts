@@ -5,7 +5,7 @@ import { validateCard } from '../../../cards/validate';
 import { IDS, smallTenant, type FakeTenant } from '../../support/fakeGraph';
 import { invokeActivity } from '../../support/teamsActivities';
 import {
-  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, executeValue, GROUP_CHAT, invokeCard, invokeText, NOW, PEOPLE, ssoTokenFor, type BotHarness, type Person, type Reply,
+  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, executeValue, GROUP_CHAT, invokeCard, invokeText, NOW, only, PEOPLE, ssoTokenFor, textOf, type BotHarness, type Person, type Reply,
 } from '../support/botHarness';
 
 /**
@@ -66,11 +66,6 @@ let bot: BotHarness;
 afterEach(async () => {
   await bot.close();
 });
-const only = (replies: Reply[]): Reply => {
-  expect(replies).toHaveLength(1);
-  return replies[0];
-};
-const textOf = (replies: Reply[]): string => String(only(replies).text);
 /** The value after a label (label/value rows), or a tile's label after its number. */
 const after = (texts: string[], label: string): string | undefined => texts[texts.indexOf(label) + 1];
 const tiles = (texts: string[]): string[] => ['Approved', 'Denied', "Don't know", 'Not reviewed'].map((label) => `${label} ${texts[texts.indexOf(label) - 1] ?? '?'}`);

@@ -229,6 +229,15 @@ export function cardOf(reply: Reply | undefined): Node | undefined {
   return attachment?.content as Node | undefined;
 }
 
+/** The one reply of a turn (the test fails when there are more or none). */
+export function only(replies: readonly Reply[]): Reply {
+  expect(replies).toHaveLength(1);
+  return replies[0];
+}
+
+/** The text of a turn's one reply. */
+export const textOf = (replies: readonly Reply[]): string => String(only(replies).text);
+
 /** The card an invoke answered with (a replacement card), if it answered with one. */
 export const invokeCard = (response: AdaptiveCardInvokeResponse): Node | undefined =>
   response.type === ADAPTIVE_CARD ? response.value : undefined;
