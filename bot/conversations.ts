@@ -141,7 +141,7 @@ export class ConversationStore {
       try {
         // A new index is written only if still absent: two first writers must not drop each other's id.
         if (current === undefined) {
-          if (await this.store.createIfAbsent(key, { conversationIds: next })) return;
+          if (await this.store.writeIfAbsent(key, { conversationIds: next })) return;
           continue;
         }
         await this.store.write({ [key]: { conversationIds: next, eTag: current.eTag } });

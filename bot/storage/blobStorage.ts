@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ContainerClient, type BlockBlobClient } from '@azure/storage-blob';
 import type { StoreItems } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
+import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import { AppError } from '../errors';
 import type { KeyValueStore } from './keyValueStore';
 
@@ -63,8 +64,8 @@ function translate(error: unknown): never {
  *   written; bot state writes one key per turn (always `*`), so this matters only to multi-key callers.
  * - Keys: BlobsStorage collapses empty path segments and truncates at 1024 characters, so 'a//b' and 'a/b' (or two
  *   long keys with one prefix) share a blob. Teams keys never look like that; the SQLite store has no such limit.
- * - `read` does not see createIfAbsent items (they live under `locks/`); `delete` does remove them, so a lease
- *   can be released early in both stores alike. Expired lock blobs are only replaced, never swept: give the
+ * - `read` does not see createIfAbsent items (they live under `locks/`; writeIfAbsent makes ordinary ones);
+ *   `delete` does remove them, so a lease can be released early in both stores alike. Expired lock blobs are only replaced, never swept: give the
  *   container a lifecycle rule on the `locks/` prefix in production.
  */
 export class BlobKeyValueStore implements KeyValueStore {
@@ -123,6 +124,15 @@ export class BlobKeyValueStore implements KeyValueStore {
     // The service alone decides who creates; an expired blob only earns one more attempt, which it decides too.
     if (!(await this.deleteIfExpired(blob))) return false;
     return this.tryCreate(blob, item, ttlSeconds);
+  }
+
+  /**
+   * Creates an ordinary item unless its blob exists: the blob name and JSON body BlobsStorage itself uses (so `read`
+   * and eTag writes see it), uploaded with `If-None-Match: *` so the service alone decides who creates it.
+   */
+  async writeIfAbsent(key: string, item: Record<string, unknown>): Promise<boolean> {
+    await this.ensureContainer();
+    return this.tryCreate(this.container.getBlockBlobClient(sanitizeBlobKey(key)), item);
   }
 
   /** Nothing to release: the clients hold no connections between calls. */

@@ -2,7 +2,7 @@ import type { Storage } from 'botbuilder';
 
 /**
  * botbuilder `Storage` (bot and dialog state) plus the one primitive the bot needs beyond it:
- * create-if-absent, for de-duplicating SSO token exchanges and for leases.
+ * create-if-absent, for de-duplicating SSO token exchanges, and for shared indexes and leases.
  *
  * eTag semantics of `write`: an item without `eTag` or with `eTag: '*'` is written unconditionally; any other
  * eTag must equal the stored one (a missing item never matches), otherwise the whole write fails with
@@ -14,6 +14,14 @@ export interface KeyValueStore extends Storage {
    * With `ttlSeconds`, the item expires (and counts as absent) after that time.
    */
   createIfAbsent(key: string, item: Record<string, unknown>, ttlSeconds?: number): Promise<boolean>;
+  /**
+   * Stores `item` as an ordinary item (returned by `read` with its eTag, updatable by `write` with that eTag,
+   * removed by `delete`) only when `key` holds no live item; true when this call created it. What shared indexes and
+   * lease records need when several processes may create them at once; unlike createIfAbsent, whose items may live
+   * apart from ordinary ones (they do on Blob Storage) and cannot be renewed.
+   */
+  writeIfAbsent(key: string, item: Record<string, unknown>): Promise<boolean>;
   /** Releases resources (closes the database file). */
   close(): Promise<void>;
 }
+

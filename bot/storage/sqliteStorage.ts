@@ -133,6 +133,11 @@ export class SqliteStorage implements KeyValueStore {
     });
   }
 
+  /** Creates an ordinary item (no expiry) unless a live item is there; the same row kind `write` makes. */
+  writeIfAbsent(key: string, item: Record<string, unknown>): Promise<boolean> {
+    return settle(() => this.insertIfAbsent.run(key, randomUUID(), splitItem(item).json, null, this.now()).changes === 1);
+  }
+
   /** Closes the database; safe to call twice. */
   close(): Promise<void> {
     return settle(() => {

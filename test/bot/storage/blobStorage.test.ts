@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { MemoryStorage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
+import { fixedClock } from '../../../bot/clock';
+import { ConversationStore } from '../../../bot/conversations';
 import { BlobKeyValueStore } from '../../../bot/storage/blobStorage';
+import { activityIn, channelId, TEAM, turnIn } from '../proactive/support';
 import { startAzurite, type Azurite } from '../../support/azurite';
-import { describeKeyValueStoreContract } from './storageContract';
+import { describeKeyValueStoreContract, describeWriteIfAbsentContract } from './storageContract';
 
 let azurite: Azurite | undefined;
 let connectionString = '';
@@ -22,6 +25,7 @@ afterAll(async () => {
 const freshContainer = (): string => `t-${randomUUID()}`;
 
 describeKeyValueStoreContract('BlobKeyValueStore on Azurite', (now) => new BlobKeyValueStore(connectionString, freshContainer(), { now }));
+describeWriteIfAbsentContract('BlobKeyValueStore on Azurite', (now) => new BlobKeyValueStore(connectionString, freshContainer(), { now }));
 
 describe('BlobKeyValueStore', () => {
   it('shows the SSO dedup trap: BlobsStorage rejects the first {eTag: id} write, createIfAbsent does not', async () => {
@@ -49,3 +53,12 @@ describe('BlobKeyValueStore', () => {
     await expect(writer.read(['k'])).resolves.toMatchObject({ k: { v: 1 } });
   });
 });
+
+test('conversation references on Blob Storage: a team\'s index takes every channel, and uninstalling forgets them all', async () => {
+  // The team index is created with writeIfAbsent: a createIfAbsent item is invisible to `read` on Blob Storage, so
+  // the second channel of a team could never be added (found when the digests were built on this store).
+  const conversations = new ConversationStore(new BlobKeyValueStore(connectionString, freshContainer()), fixedClock(Date.parse('2026-01-05T09:00:00Z')));
+  for (const n of [1, 2, 3]) await conversations.remember(turnIn(activityIn(channelId(n))), 'channel');
+  expect((await conversations.forgetWhere(turnIn(activityIn(TEAM)))).sort()).toEqual([channelId(1), channelId(2), channelId(3), TEAM].sort());
+  for (const n of [1, 2, 3]) expect(await conversations.get(channelId(n))).toBeUndefined();
+}, 30_000);

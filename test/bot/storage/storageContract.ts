@@ -179,3 +179,50 @@ export function describeKeyValueStoreContract(name: string, open: (now: () => nu
     });
   });
 }
+
+/** Registers the contract of {@link KeyValueStore.writeIfAbsent} for stores made by `open`. */
+export function describeWriteIfAbsentContract(name: string, open: (now: () => number) => KeyValueStore): void {
+  describe(`${name}: writeIfAbsent contract`, () => {
+    let clock: TestClock;
+    let store: KeyValueStore;
+
+    beforeEach(() => {
+      clock = testClock();
+      store = open(clock.now);
+    });
+    afterEach(() => store.close());
+
+    it('creates an ordinary item once: readable with an eTag, then updatable with that eTag only', async () => {
+      await expect(store.writeIfAbsent('index', { ids: ['a'], eTag: 'ignored' })).resolves.toBe(true);
+      await expect(store.writeIfAbsent('index', { ids: ['b'] })).resolves.toBe(false);
+      const created = (await store.read(['index'])).index;
+      expect(created).toEqual({ ids: ['a'], eTag: expect.any(String) });
+      await store.write({ index: { ids: ['a', 'c'], eTag: created.eTag } });
+      await expectConflict(store.write({ index: { ids: ['x'], eTag: created.eTag } }));
+      expect((await store.read(['index'])).index.ids).toEqual(['a', 'c']);
+    });
+
+    it('does not replace an item made by write, and creates again after delete', async () => {
+      await store.write({ k: { v: 1 } });
+      await expect(store.writeIfAbsent('k', { v: 2 })).resolves.toBe(false);
+      expect((await store.read(['k'])).k.v).toBe(1);
+      await store.delete(['k']);
+      await expect(store.writeIfAbsent('k', { v: 3 })).resolves.toBe(true);
+      expect((await store.read(['k'])).k.v).toBe(3);
+      clock.advance(10 * 365 * 24 * 3600 * 1000);
+      expect((await store.read(['k'])).k.v).toBe(3);
+    });
+
+    it('lets exactly one of 20 concurrent calls create the item, and keeps the winner', async () => {
+      const results = await Promise.all(Array.from({ length: 20 }, (_unused, index) => store.writeIfAbsent('race', { index })));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.read(['race'])).race.index).toBe(results.indexOf(true));
+    });
+
+    it('keeps awkward keys apart', async () => {
+      for (const [index, key] of AWKWARD_KEYS.entries()) await expect(store.writeIfAbsent(key, { index })).resolves.toBe(true);
+      const read = await store.read(AWKWARD_KEYS);
+      expect(AWKWARD_KEYS.map((key) => (read[key] as { index?: number } | undefined)?.index)).toEqual(AWKWARD_KEYS.map((_key, index) => index));
+    });
+  });
+}

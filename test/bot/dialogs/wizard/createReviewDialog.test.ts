@@ -43,6 +43,10 @@ class WatchedStore implements KeyValueStore {
   createIfAbsent(key: string, item: Record<string, unknown>, ttlSeconds?: number): Promise<boolean> {
     return this.inner.createIfAbsent(key, item, ttlSeconds);
   }
+
+  writeIfAbsent(key: string, item: Record<string, unknown>): Promise<boolean> {
+    return this.inner.writeIfAbsent(key, item);
+  }
   close(): Promise<void> {
     return this.inner.close();
   }
