@@ -11,6 +11,9 @@ import type { AppConfig } from './config';
 import { ConversationStore } from './conversations';
 import { botbuilderConnector } from './proactive/botConnector';
 import { ProactiveSender } from './proactive/sender';
+import { createDigestScheduler, DIGEST_TICK_MS, LOCAL_DIGEST_TICK_MS } from './digests/wiring';
+import { intervalTicker } from './digests/scheduler';
+import { SubscriptionStore } from './digests/subscriptions';
 import { RootDialog, wizardContext } from './dialogs/rootDialog';
 import { DialogStarter } from './dialogs/dialogStarter';
 import { FeatureDialog } from './dialogs/featureDialog';
@@ -95,7 +98,7 @@ export function createBot({ config, storage, tokens, graph, clock, log, teamDeta
   const adminActions = createAdminActionStore(storage, clock);
   const exports = new ExportService({ store: storage, clock, config, log });
   const edits = createEditDeps(storage, clock);
-  const features = createFeatures(tokens, { clock, adminActions, exports, edit: edits });
+  const features = createFeatures(tokens, { clock, adminActions, exports, edit: edits, digests: { subscriptions: new SubscriptionStore(storage, clock), clock } });
   const graphFor = userGraph(graph);
   const teamGroups = new TeamGroups(teamDetails, log);
   const runner = new FeatureRunner(graphFor, log, teamGroups);
@@ -130,14 +133,19 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
   const { bot, dialogStates } = createBot({ config, storage, tokens, graph, clock, log, teamDetails: connectorTeamDetails, conversations });
   const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth, overrides.connectorCredentials);
   const proactive = new ProactiveSender({ connector: botbuilderConnector(adapter, config.bot.appId, log), conversations, log, clock });
-  if (config.localMode) {
-    const sync = emulatorClockSync(clock, config.graphBaseUrl, log);
+  const sync = config.localMode ? emulatorClockSync(clock, config.graphBaseUrl, log) : undefined;
+  if (sync !== undefined) {
     await sync();
     adapter.use(async (_turn, next) => {
       await sync();
       await next();
     });
   }
+  const digests = createDigestScheduler({ storage, clock, log, conversations, graph, sender: proactive });
+  // Local mode: every tick first follows the local tenant's clock, so `POST /_emulator/clock {"advance":"P7D"}` brings next week's digest within seconds.
+  digests.start(config.localMode && sync !== undefined
+    ? (tick) => intervalTicker(LOCAL_DIGEST_TICK_MS)(() => { void sync().then(tick, tick); })
+    : intervalTicker(DIGEST_TICK_MS));
   const health: HealthCheck[] = [{ name: 'storage', check: async () => { await storage.read(['health/probe']); } }];
   if (config.localMode) {
     if (config.aad.metadataUrl) health.push(httpReachable('identityProvider', config.aad.metadataUrl));
@@ -149,6 +157,7 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
     tokens,
     proactive,
     close: async () => {
+      await digests.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
       });

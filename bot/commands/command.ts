@@ -7,6 +7,7 @@ import type { Feature } from '../features/feature';
 import type { AdminActionStore } from '../features/reviewAdmin';
 import type { EditDeps } from '../features/edit';
 import type { ExportService } from '../exports/exportService';
+import type { DigestCommandDeps } from '../features/digestSubscriptions';
 
 export type { Scope };
 
@@ -29,6 +30,8 @@ export interface CommandDeps {
   edit?: EditDeps;
   /** `export`'s collection and file delivery; absent where nothing is wired (catalogue tests). */
   exports?: ExportService;
+  /** The channel digests' subscriptions; absent where nothing is wired (catalogue tests). */
+  digests?: DigestCommandDeps;
 }
 
 /** What a command does: one answer (a feature) or a conversation (a dialog the root dialog begins). */

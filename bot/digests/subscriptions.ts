@@ -20,6 +20,8 @@ export interface Subscription {
   /** The channel (a reply thread's id is kept as its channel's). */
   conversationId: string;
   teamId: string | undefined;
+  /** The team's group (its Microsoft 365 group): a digest of `all` covers only that group's reviews, as `summary all` in the channel. */
+  groupId?: string;
   target: DigestTarget;
   cadence: Cadence;
   createdBy: Subscriber;

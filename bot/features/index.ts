@@ -7,6 +7,7 @@ import { notYetFeature } from './notYet';
 import type { AdminActionStore } from './reviewAdmin';
 import type { ExportService } from '../exports/exportService';
 import type { EditDeps } from './edit';
+import type { DigestCommandDeps } from './digestSubscriptions';
 
 /** The feature of every command that is one answer (not a dialog), by command name. Wired once in app.ts. */
 export type FeatureRegistry = ReadonlyMap<string, Feature>;
@@ -17,6 +18,7 @@ export interface FeatureWiring {
   adminActions?: AdminActionStore;
   exports?: ExportService;
   edit?: EditDeps;
+  digests?: DigestCommandDeps;
 }
 
 /** Built from the catalogue: each command's own feature, or "not available yet" for a planned command. */

@@ -117,10 +117,10 @@ describe('commands outside their scope', () => {
 });
 
 describe('answers that need no sign-in', () => {
-  test('a planned command says it is not available yet, and asks nobody to sign in', async () => {
+  test('`subscriptions` in a channel reads only the bot\'s storage: it asks nobody to sign in and calls no Graph', async () => {
     bot = harness({ env: { SSO_MODE: 'teams' } });
-    const replies = await bot.say(PEOPLE.adele, 'subscribe x daily', CHANNEL);
-    expect(textOf(replies)).toBe('`subscribe` is not available in this version yet. Type `help` to see what I can do now.');
+    const replies = await bot.say(PEOPLE.adele, 'subscriptions', CHANNEL);
+    expect(textOf(replies)).toBe('This channel gets no scheduled digest. `subscribe all weekly` sets one up.');
     expect(replies[0]?.attachments ?? []).toEqual([]);
     expect(bot.tenant.calls).toEqual([]);
   });

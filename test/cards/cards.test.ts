@@ -1,3 +1,4 @@
+import { DIGEST_SUBSCRIBE } from '../../cards/verbs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -215,8 +216,11 @@ describe('verbs', () => {
     title: '2 reviews match', text: 'Which one?', verb, more: 0, choices: [{ title: 'Sales · In progress', id: '00000000-0000-4000-8000-000000000001' }],
   })).map((action) => String(action.verb)));
 
+  // A command with no card of its own but a sign-in card in channels (Continue as me replays it): subscribe.
+  const channelSignInVerbs = executes(renderChannelSignInCard({ title: 'Continue as me', verb: DIGEST_SUBSCRIBE, data: { args: 'all weekly' } })).map((action) => String(action.verb));
+
   it('every verb in cards/*.json is in ALL_VERBS and every verb in ALL_VERBS is used', () => {
-    expect(new Set([...templateVerbs, ...confirmationVerbs, ...editVerbs, ...choiceVerbs])).toEqual(new Set(ALL_VERBS));
+    expect(new Set([...templateVerbs, ...confirmationVerbs, ...editVerbs, ...choiceVerbs, ...channelSignInVerbs])).toEqual(new Set(ALL_VERBS));
   });
 
   it('every Action.Execute in the rendered cards has an Action.Submit fallback with the same data', () => {

@@ -63,10 +63,11 @@ test('help is context-aware and lists only what this version does', async () => 
   expect(group).toContain('sign out');
   expect(channel).not.toContain('auth.signOut');
   expect(channel).not.toContain('sign out');
-  // Creating is advertised; commands of later versions are not.
+  // Creating is advertised; channel digests only where they work.
   expect(personal).toContain('create review');
   expect(personal).toContain('summary <review>');
-  expect(channel).not.toContain('subscribe <review|all>');
+  expect(channel).toContain('subscribe <review|all>');
+  expect(personal).not.toContain('subscribe <review|all>');
 });
 
 test('unknown input gets the closest command and help, never silence', async () => {

@@ -155,6 +155,8 @@ export interface TeamsActivity {
   id: string;
   timestamp: string;
   localTimestamp: string;
+  /** The user's IANA time zone, as Teams sends it on what the user does (the clientInfo entity says it too). */
+  localTimezone: string;
   channelId: 'msteams';
   serviceUrl: string;
   from: ChannelAccount;
@@ -247,7 +249,7 @@ function resolve(ctx: WireContext, user: { id: string }, scope: Scope, newPost?:
 function envelope(ctx: WireContext, type: TeamsActivity['type'], id: string, user: ChannelAccount, target: Target): TeamsActivity {
   const now = new Date().toISOString();
   return {
-    type, id, timestamp: now, localTimestamp: now, channelId: 'msteams', serviceUrl: ctx.serviceUrl,
+    type, id, timestamp: now, localTimestamp: now, localTimezone: CLIENT_INFO.timezone, channelId: 'msteams', serviceUrl: ctx.serviceUrl,
     from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId }, recipient: botAccount(ctx),
     conversation: target.conversation, channelData: target.channelData, locale: 'en-US',
   };

@@ -1,0 +1,68 @@
+import type { Activity } from 'botbuilder';
+import { inReviewsList } from '../../reviews/status';
+import type { Clock } from '../clock';
+import { isAppError } from '../errors';
+import { replyActivity } from '../features/feature';
+import { digestCard, readDigest, readSummary, summaryCard } from '../features/summaryData';
+import type { GraphApis } from '../graph/apis';
+import type { Logger } from '../logger';
+import { isProactiveSendError } from '../proactive/connectorFailure';
+import type { ProactiveSender } from '../proactive/sender';
+import type { DigestJob } from './scheduler';
+import type { Subscription } from './subscriptions';
+
+export interface DigestJobDeps {
+  /** Graph as the bot itself (client credentials, AccessReview.Read.All): scheduled work is the only user of it. */
+  appGraph: GraphApis;
+  sender: Pick<ProactiveSender, 'post' | 'update'>;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * A scheduled digest: read with the app identity what the channel subscribed to (a review's summary, or the digest of
+ * the team group's active reviews: the channel rule of `summary`, never another group's review and never
+ * per-principal data), render the same cards as `summary`, and post them, or update the period's card in place.
+ * A review that has ended gets its final card and the subscription then drops out (`finished`); a review deleted
+ * since gets one line saying so.
+ */
+export function digestJob(deps: DigestJobDeps): DigestJob {
+  async function card(subscription: Subscription): Promise<{ activity: Partial<Activity>; finished: boolean }> {
+    const now = deps.clock.now();
+    if (subscription.target.kind === 'all') {
+      // Without the team's group the digest would list every review the app can read: nothing is posted instead.
+      if (subscription.groupId === undefined) throw new Error(`subscription ${subscription.id} has no team group`);
+      const data = await readDigest(deps.appGraph, { groupId: subscription.groupId });
+      return { activity: replyActivity({ card: digestCard(data, { now, teamOnly: true }) }), finished: false };
+    }
+    const { definitionId, name } = subscription.target;
+    try {
+      const definition = await deps.appGraph.reviews.getDefinition(definitionId);
+      const data = await readSummary(deps.appGraph, definition);
+      return { activity: replyActivity({ card: summaryCard(data, { now }) }), finished: !inReviewsList('active', data.status) };
+    } catch (error) {
+      if (!isAppError(error, 'NotFound')) throw error;
+      return { activity: replyActivity({ text: `The review "${name}" no longer exists, so this channel's digest of it ends.` }), finished: true };
+    }
+  }
+
+  return {
+    async run(subscription, period, previous) {
+      const { activity, finished } = await card(subscription);
+      const at = { subscriptionId: subscription.id, conversationId: subscription.conversationId, period: period.key };
+      if (previous.activityId !== undefined) {
+        try {
+          await deps.sender.update(subscription.conversationId, previous.activityId, activity);
+          deps.log.info({ ...at, finished }, 'digest refreshed in place');
+          return { activityId: previous.activityId, finished };
+        } catch (error) {
+          // Someone deleted the card: post it again; any other failure is the scheduler's to retry.
+          if (!isProactiveSendError(error, 'messageGone')) throw error;
+        }
+      }
+      const { activityId } = await deps.sender.post(subscription.conversationId, activity);
+      deps.log.info({ ...at, finished }, 'digest posted');
+      return { activityId, finished };
+    },
+  };
+}
