@@ -27,7 +27,7 @@ async function say(text: string): Promise<string> {
 /** The digests the bot posted into the channel so far (proactive posts, not replies to a message). */
 const digestsPosted = (): number => stack.teams.activities.filter((s) => s.kind !== 'update' && texts(s.activity).includes(DIGEST_TITLE)).length;
 
-test('subscribe, list, then the scheduled digest arrives once a period, read with the app identity only then', async () => {
+test('subscribe, list, then the scheduled digest arrives once a period, read with the app identity only then; none after the app is removed', async () => {
   await control(stack.tenant, 'POST', '/stats/reset');
   expect(await say('subscribe all weekly on monday at 09:00')).toMatch(/^Subscribed: this channel gets a digest of all reviews every Monday at 09:00 \(Etc\/UTC\), the first on Monday /);
   expect(await say('subscriptions')).toMatch(/^This channel's digests:\n\n1\. all reviews every Monday at 09:00 \(Etc\/UTC\), set up by Adele Vance on /);
@@ -45,6 +45,10 @@ test('subscribe, list, then the scheduled digest arrives once a period, read wit
   await new Promise((resolve) => setTimeout(resolve, 7_000));
   expect(digestsPosted()).toBe(1);
 
-  expect(await say('unsubscribe all')).toBe('Unsubscribed: this channel no longer gets the digest of all reviews.');
-  expect(await say('subscriptions')).toBe('This channel gets no scheduled digest. `subscribe all weekly` sets one up.');
+
+  // The app is removed from the team (as Teams says it): the next week's digest is not posted.
+  await stack.teams.uninstall(CHANNEL);
+  expect((await control(stack.tenant, 'POST', '/clock', { advance: 'P7D' })).status).toBe(200);
+  await new Promise((resolve) => setTimeout(resolve, 7_000));
+  expect(digestsPosted()).toBe(1);
 }, 120_000);
