@@ -1,3 +1,4 @@
+import { AppError } from '../../../bot/errors';
 import type { ReviewDefinition } from '../../../bot/graph/apis';
 import { IDS, smallTenant, type FakeTenant } from '../../support/fakeGraph';
 import { buildBot, CHANNEL, NOW, PEOPLE, textOf, type BotHarness } from '../support/botHarness';
@@ -43,6 +44,13 @@ test("another group's review is not subscribed in this team's channel; bad sched
   const bad = textOf(await bot.say(PEOPLE.adele, 'subscribe all fortnightly', CHANNEL));
   expect(bad).toContain('For example `subscribe all weekly on monday at 09:00`.');
   expect(textOf(await bot.say(PEOPLE.adele, 'subscriptions', CHANNEL))).toBe('This channel gets no scheduled digest. `subscribe all weekly` sets one up.');
+});
+
+test('someone whose own token cannot read the reviews cannot subscribe: the role is named, nothing is stored', async () => {
+  bot = buildBot({ signedIn: [IDS.megan], tenant: tenant() });
+  bot.tenant.failNext('listDefinitions', new AppError('Forbidden', 'Microsoft Graph refused to read the access reviews. Reading them needs one of these roles: Global Reader, Identity Governance Administrator.', { status: 403 }));
+  expect(textOf(await bot.say(PEOPLE.megan, 'subscribe all weekly', CHANNEL))).toContain('Identity Governance Administrator');
+  expect(textOf(await bot.say(PEOPLE.megan, 'subscriptions', CHANNEL))).toBe('This channel gets no scheduled digest. `subscribe all weekly` sets one up.');
 });
 
 test('only the person who set a digest up removes it', async () => {
