@@ -25,13 +25,20 @@ export function createDigestScheduler(deps: {
   storage: KeyValueStore; clock: Clock; log: Logger; conversations: ConversationStore; graph: GraphSeam; sender: Pick<ProactiveSender, 'post' | 'update'>;
 }): DigestScheduler {
   const leases = new RunLeases(deps.storage, deps.clock, { holder: `${hostname()}:${process.pid}`, leaseMs: DIGEST_LEASE_MS });
+  const subscriptions = new SubscriptionStore(deps.storage, deps.clock);
   return new DigestScheduler({
-    subscriptions: new SubscriptionStore(deps.storage, deps.clock), leases, leaseMs: DIGEST_LEASE_MS, clock: deps.clock, log: deps.log,
+    subscriptions, leases, leaseMs: DIGEST_LEASE_MS, clock: deps.clock, log: deps.log,
     job: digestJob({ appGraph: deps.graph.forApp(), sender: deps.sender, clock: deps.clock, log: deps.log }),
-    // A conversation the app was removed from (forgotten) or that refuses posts (suspended) gets no digest.
     isConversationSuspended: async (id) => {
       const stored = await deps.conversations.get(id);
-      return stored === undefined || stored.suspended !== undefined;
+      if (stored === undefined) {
+        // The app was removed from the channel (its reference forgotten on uninstall): its digests end with it.
+        const removed = await subscriptions.removeByConversation(id);
+        deps.log.info({ conversationId: id, subscriptions: removed.map((subscription) => subscription.id) }, 'app removed from the channel: its digest subscriptions dropped');
+        return true;
+      }
+      // A channel that refuses posts (403/404) is skipped until a turn there or a new install lifts the suspension.
+      return stored.suspended !== undefined;
     },
   });
 }

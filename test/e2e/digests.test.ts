@@ -46,9 +46,12 @@ test('subscribe, list, then the scheduled digest arrives once a period, read wit
   expect(digestsPosted()).toBe(1);
 
 
-  // The app is removed from the team (as Teams says it): the next week's digest is not posted.
+  // The app is removed from the team (as Teams says it): the next week's digest is not posted, and the subscription
+  // is gone when the app comes back.
   await stack.teams.uninstall(CHANNEL);
   expect((await control(stack.tenant, 'POST', '/clock', { advance: 'P7D' })).status).toBe(200);
   await new Promise((resolve) => setTimeout(resolve, 7_000));
   expect(digestsPosted()).toBe(1);
+  await stack.teams.install(CHANNEL);
+  expect(await say('subscriptions')).toBe('This channel gets no scheduled digest. `subscribe all weekly` sets one up.');
 }, 120_000);
