@@ -6,7 +6,7 @@ import { ConversationStore } from '../../../bot/conversations';
 import { BlobKeyValueStore } from '../../../bot/storage/blobStorage';
 import { activityIn, channelId, TEAM, turnIn } from '../proactive/support';
 import { startAzurite, type Azurite } from '../../support/azurite';
-import { describeKeyValueStoreContract, describeWriteIfAbsentContract } from './storageContract';
+import { describeKeyValueStoreContract } from './storageContract';
 
 let azurite: Azurite | undefined;
 let connectionString = '';
@@ -25,7 +25,6 @@ afterAll(async () => {
 const freshContainer = (): string => `t-${randomUUID()}`;
 
 describeKeyValueStoreContract('BlobKeyValueStore on Azurite', (now) => new BlobKeyValueStore(connectionString, freshContainer(), { now }));
-describeWriteIfAbsentContract('BlobKeyValueStore on Azurite', (now) => new BlobKeyValueStore(connectionString, freshContainer(), { now }));
 
 describe('BlobKeyValueStore', () => {
   it('shows the SSO dedup trap: BlobsStorage rejects the first {eTag: id} write, createIfAbsent does not', async () => {

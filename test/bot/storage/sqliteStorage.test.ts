@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStorage } from '../../../bot/storage/sqliteStorage';
-import { AWKWARD_KEYS, describeKeyValueStoreContract, describeWriteIfAbsentContract, testClock } from './storageContract';
+import { AWKWARD_KEYS, describeKeyValueStoreContract, testClock } from './storageContract';
 
 let directory: string;
 beforeAll(() => {
@@ -15,7 +15,6 @@ describeKeyValueStoreContract('SqliteStorage :memory:', (now) => new SqliteStora
 
 let fileCount = 0;
 describeKeyValueStoreContract('SqliteStorage file', (now) => new SqliteStorage(join(directory, `contract-${++fileCount}.db`), { now }));
-describeWriteIfAbsentContract('SqliteStorage :memory:', (now) => new SqliteStorage(':memory:', { now }));
 
 describe('SqliteStorage', () => {
   it('creates the directory, uses WAL, and keeps items (eTags and expiry included) across close and reopen', async () => {

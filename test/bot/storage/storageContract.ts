@@ -177,20 +177,6 @@ export function describeKeyValueStoreContract(name: string, open: (now: () => nu
       await state.load(context);
       await expect(state.createProperty<{ count: number }>('counter').get(context)).resolves.toEqual({ count: 2 });
     });
-  });
-}
-
-/** Registers the contract of {@link KeyValueStore.writeIfAbsent} for stores made by `open`. */
-export function describeWriteIfAbsentContract(name: string, open: (now: () => number) => KeyValueStore): void {
-  describe(`${name}: writeIfAbsent contract`, () => {
-    let clock: TestClock;
-    let store: KeyValueStore;
-
-    beforeEach(() => {
-      clock = testClock();
-      store = open(clock.now);
-    });
-    afterEach(() => store.close());
 
     it('creates an ordinary item once: readable with an eTag, then updatable with that eTag only', async () => {
       await expect(store.writeIfAbsent('index', { ids: ['a'], eTag: 'ignored' })).resolves.toBe(true);
