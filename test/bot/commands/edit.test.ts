@@ -1,12 +1,12 @@
 import { REVIEW_EDIT_CANCEL, REVIEW_EDIT_CONFIRM } from '../../../cards/verbs';
-import { validateCard } from '../../../cards/validate';
 import { AppError } from '../../../bot/errors';
 import type { ReviewDefinition } from '../../../bot/graph/apis';
 import { IDS, smallTenant } from '../../support/fakeGraph';
 import {
-  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeOutcome, PEOPLE, PERSONAL, type BotHarness, type Person,
+  buildBot, CHANNEL, PEOPLE, PERSONAL, type BotHarness, type Person,
 } from '../support/botHarness';
 import type { Scope } from '../../support/teamsActivities';
+import { askConfirmation, pressConfirmation, type Confirmation } from '../support/confirmations';
 
 /**
  * Issue 11, item 5: `edit <review> <changes>` on the harness (Graph fake, fixed clock 2025-06-02): the card shows
@@ -41,23 +41,8 @@ const start = (overrides?: Partial<ReviewDefinition>): void => {
   bot = buildBot({ tenant, signedIn: [IDS.adele, IDS.megan] });
 };
 
-interface Sent { texts: string[]; data: Record<string, unknown> | undefined; text: string }
-
-async function ask(user: Person, text: string, scope: Scope = PERSONAL): Promise<Sent> {
-  const replies = await bot.say(user, text, scope);
-  const card = cardOf(replies.find((reply) => cardOf(reply) !== undefined));
-  if (card !== undefined) expect(validateCard(card)).toEqual([]);
-  // A card shows text as typed: no markdown code span in it (typed text in quotes).
-  expect(cardTexts(card).filter((text) => text.includes('`'))).toEqual([]);
-  const act = buttonsOf(card).find((button) => button.verb === REVIEW_EDIT_CONFIRM);
-  return { texts: cardTexts(card), data: act?.data, text: replies.map((reply) => reply.text ?? '').join(' ') };
-}
-
-async function press(user: Person, data: unknown, verb: string = REVIEW_EDIT_CONFIRM, scope: Scope = PERSONAL): Promise<string> {
-  const answer = invokeOutcome(await bot.press(user, verb, data, scope));
-  expect(answer).not.toContain("`");
-  return answer;
-}
+const ask = (user: Person, text: string, scope: Scope = PERSONAL): Promise<Confirmation> => askConfirmation(bot, REVIEW_EDIT_CONFIRM, user, text, scope);
+const press = (user: Person, data: unknown, verb: string = REVIEW_EDIT_CONFIRM, scope: Scope = PERSONAL): Promise<string> => pressConfirmation(bot, user, data, verb, scope);
 
 const puts = (): unknown[][] => bot.tenant.calls.filter((call) => call.method === 'updateDefinition').map((call) => call.args);
 const stored = (): ReviewDefinition => bot.tenant.definitions.find((d) => d.id === DEF) as ReviewDefinition;

@@ -1,12 +1,12 @@
 import { REVIEW_ACTION_CANCEL, REVIEW_ACTION_CONFIRM } from '../../../cards/verbs';
-import { validateCard } from '../../../cards/validate';
 import { AppError } from '../../../bot/errors';
 import type { ReviewDefinition } from '../../../bot/graph/apis';
 import { IDS, smallTenant, type FakeRun, type FakeTenant } from '../../support/fakeGraph';
 import {
-  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeCard, invokeOutcome, PEOPLE, PERSONAL, type BotHarness, type Person,
+  buildBot, buttonsOf, cardOf, cardTexts, CHANNEL, invokeCard, PEOPLE, PERSONAL, type BotHarness, type Person,
 } from '../support/botHarness';
 import type { Scope } from '../../support/teamsActivities';
+import { askConfirmation, pressConfirmation, type Confirmation } from '../support/confirmations';
 
 /**
  * Issue 11, item 4: stop, remind, apply, reset and delete on the harness (Graph fake, fixed clock): the preconditions
@@ -49,24 +49,8 @@ const start = (status: string, options?: Parameters<typeof tenantWith>[1]): Fake
   return run;
 };
 
-interface Sent { texts: string[]; data: Record<string, unknown> | undefined; text: string }
-
-/** Types a command and returns the card's texts and its act button's data (or the text answer). */
-async function ask(user: Person, text: string, scope: Scope = PERSONAL): Promise<Sent> {
-  const replies = await bot.say(user, text, scope);
-  const card = cardOf(replies.find((reply) => cardOf(reply) !== undefined));
-  if (card !== undefined) expect(validateCard(card)).toEqual([]);
-  // A card shows text as typed: no markdown code span in it (names in quotes).
-  expect(cardTexts(card).filter((text) => text.includes('`'))).toEqual([]);
-  const act = buttonsOf(card).find((button) => button.verb === REVIEW_ACTION_CONFIRM);
-  return { texts: cardTexts(card), data: act?.data, text: replies.map((reply) => reply.text ?? '').join(' ') };
-}
-
-async function press(user: Person, data: unknown, verb: string = REVIEW_ACTION_CONFIRM, scope: Scope = PERSONAL): Promise<string> {
-  const answer = invokeOutcome(await bot.press(user, verb, data, scope));
-  expect(answer).not.toContain("`");
-  return answer;
-}
+const ask = (user: Person, text: string, scope: Scope = PERSONAL): Promise<Confirmation> => askConfirmation(bot, REVIEW_ACTION_CONFIRM, user, text, scope);
+const press = (user: Person, data: unknown, verb: string = REVIEW_ACTION_CONFIRM, scope: Scope = PERSONAL): Promise<string> => pressConfirmation(bot, user, data, verb, scope);
 
 const actions = (): unknown[][] => bot.tenant.calls.filter((call) => call.method === 'instanceAction' || call.method === 'deleteDefinition').map((call) => call.args);
 
