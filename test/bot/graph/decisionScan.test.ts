@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { isAppError } from '../../../bot/errors';
-import { PagePlanner, retryDelayMs, scanInstances, type InstanceRef, type PageRef } from '../../../bot/graph/decisionScan';
+import { retryDelayMs, scanInstances, type InstanceRef } from '../../../bot/graph/decisionScan';
+import { PagePlanner, type PageRef } from '../../../bot/graph/pagePlanner';
 import { GraphClientFactory } from '../../../bot/graph/graphClient';
 import { control, graphItems, REVIEWS, startLocalTenant, userToken, type LocalTenant } from '../../support/localTenant';
 
