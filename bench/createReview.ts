@@ -1,8 +1,8 @@
-import { rmSync } from 'node:fs';
 import { BOT_APP_ID, TENANT_ID } from '../dev/tenant/tenant';
 import { startBot, type BotProcess } from '../test/support/botProcess';
 import { control, graph, startLocalTenant, userToken, type LocalTenant } from '../test/support/localTenant';
 import { TeamsClient, USERS, type SentActivity } from '../test/support/teamsClient';
+import { stopStack } from './measure';
 
 /** Issue targets for quick create: Graph requests per create on a 10,000-member group (≤ 7 with the existing-review check, no member paging), latency at 50 ms. */
 const MEMBERS = 10_000;
@@ -141,10 +141,6 @@ export async function benchCreateReview(): Promise<void> {
     process.stdout.write(`bot log (warm-up and every create): ${botLines.length} lines, ${errors.length} error/fatal, ${warnings.length} warning\n`);
     for (const line of [...errors, ...warnings].slice(0, 5)) process.stdout.write(`  ${line.slice(0, 400)}\n`);
   } finally {
-    if (tenant) await control(tenant, 'PUT', '/faults', {}).catch(() => undefined);
-    await teams?.stop();
-    await bot?.stop();
-    if (bot) rmSync(bot.dataDir, { recursive: true, force: true });
-    await tenant?.dispose();
+    await stopStack({ tenant, teams, bot });
   }
 }

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { control, type LocalTenant } from '../test/support/localTenant';
 
 /** What the benchmarks print and read from the local tenant, written once. */
@@ -23,3 +24,15 @@ export async function stats(tenant: LocalTenant): Promise<Stats> {
 
 /** HTTP round trips of a phase: `/_emulator/stats` counts every request, those inside a `$batch` apart, and the batches. */
 export const roundTrips = (phase: Stats): number => phase.requests - phase.inBatches + phase.batches;
+
+/**
+ * Stops what a benchmark started, whichever parts did start: the tenant's faults cleared first (a failed run may have
+ * left latency on), then the Teams client, the bot (and its data folder), the tenant.
+ */
+export async function stopStack(parts: { tenant?: LocalTenant; teams?: { stop(): Promise<void> }; bot?: { stop(): Promise<void>; dataDir: string } }): Promise<void> {
+  if (parts.tenant) await control(parts.tenant, 'PUT', '/faults', {}).catch(() => undefined);
+  await parts.teams?.stop();
+  await parts.bot?.stop();
+  if (parts.bot) rmSync(parts.bot.dataDir, { recursive: true, force: true });
+  await parts.tenant?.dispose();
+}

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BOT_APP_ID, TENANT_ID } from '../dev/tenant/tenant';
 import { COUNTED_FIELDS } from '../bot/features/decisions';
@@ -6,9 +5,9 @@ import { GraphClientFactory } from '../bot/graph/graphClient';
 import { INSTANCE_BATCHES_IN_FLIGHT } from '../bot/graph/decisionScan';
 import { instancesPage, scanDecisions } from '../bot/graph/reviewReads';
 import { startBotWithIpc, type IpcBotProcess } from '../test/support/botProcess';
-import { control, REVIEWS, startLocalTenant, userToken, type LocalTenant } from '../test/support/localTenant';
+import { REVIEWS, startLocalTenant, userToken, type LocalTenant } from '../test/support/localTenant';
 import { TeamsClient, USERS, type SentActivity } from '../test/support/teamsClient';
-import { mark, median, n, ok, roundTrips, secs, stats, type Stats } from './measure';
+import { mark, median, n, ok, roundTrips, secs, stats, stopStack, type Stats } from './measure';
 
 /**
  * Issue 11's measures on a large run: `decisions <review>` (wall time and Graph round trips at 50 ms emulator latency,
@@ -217,10 +216,6 @@ export async function benchReviewReads(sizes: ReviewReadsSizes = REAL_SIZES): Pr
     process.stdout.write(`bot log: ${bot.lines.length} lines, ${errors.length} error/fatal\n`);
     for (const line of errors.slice(0, 5)) process.stdout.write(`  ${line.slice(0, 400)}\n`);
   } finally {
-    if (tenant) await control(tenant, 'PUT', '/faults', {}).catch(() => undefined);
-    await teams?.stop();
-    await bot?.stop();
-    if (bot) rmSync(bot.dataDir, { recursive: true, force: true });
-    await tenant?.dispose();
+    await stopStack({ tenant, teams, bot });
   }
 }

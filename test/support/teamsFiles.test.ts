@@ -1,22 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { FileSink } from './teamsFiles';
+import { useFileSinkServer } from './fileSinkServer';
 
 /** The simulated OneDrive upload session answers as the OneDrive docs say: the bot is held to the real rules. */
-let server: Server;
-let base = '';
-const sink = new FileSink(() => base);
+const { sink, base: baseUrl } = useFileSinkServer();
 const UNIT = 327_680;
 
-beforeAll(async () => {
-  server = createServer((request, response) => void sink.handle(request, response, (request.url ?? '').replace(/^\/upload\//, '')));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
 
 const put = async (url: string, body: Buffer, range: string, headers: Record<string, string> = {}): Promise<number> =>
   (await fetch(url, { method: 'PUT', body, headers: { 'content-range': range, ...headers } })).status;
@@ -43,5 +30,5 @@ test('a name already in that OneDrive is renamed, as OneDrive does; an unknown s
   sink.open('u2', 'megan@contoso.local', 'b.csv');
   expect(sink.open('u2', 'megan@contoso.local', 'b.csv').uploadInfo.name).toBe('b (1).csv');
   expect(sink.open('u3', 'alex@contoso.local', 'b.csv').uploadInfo.name).toBe('b.csv');
-  expect(await put(`${base}upload/nope`, Buffer.alloc(1), 'bytes 0-0/1')).toBe(404);
+  expect(await put(`${baseUrl()}upload/nope`, Buffer.alloc(1), 'bytes 0-0/1')).toBe(404);
 });

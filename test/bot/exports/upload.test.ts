@@ -1,28 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RANGE_UNIT, uploadFile } from '../../../bot/exports/upload';
 import { isAppError } from '../../../bot/errors';
-import { FileSink } from '../../support/teamsFiles';
+import { useFileSinkServer } from '../../support/fileSinkServer';
 
 /** The upload to Teams' upload session, against the simulated OneDrive sink of the Teams client (test/support/teamsFiles.ts). */
-let server: Server;
-let base = '';
-const sink = new FileSink(() => base);
+const { sink, base: baseUrl } = useFileSinkServer();
 const dir = mkdtempSync(join(tmpdir(), 'upload-'));
 
-beforeAll(async () => {
-  server = createServer((request, response) => void sink.handle(request, response, (request.url ?? '').replace(/^\/upload\//, '')));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
 
 const fileOf = (bytes: Buffer): string => {
   const path = join(dir, `${Math.random()}.csv`);
@@ -63,10 +50,10 @@ test('a 5xx is retried; a refusal (the session is gone) is an UploadFailed in pl
   await uploadFile(fileOf(bytes), session.uploadUrl, { fetch: flaky, wait: () => Promise.resolve() });
   expect(calls).toBe(2);
   expect(session.complete).toBe(true);
-  const failure = await uploadFile(fileOf(bytes), `${base}upload/no-such-session`, { wait: () => Promise.resolve() }).catch((error: unknown) => error);
+  const failure = await uploadFile(fileOf(bytes), `${baseUrl()}upload/no-such-session`, { wait: () => Promise.resolve() }).catch((error: unknown) => error);
   expect(isAppError(failure, 'UploadFailed')).toBe(true);
 });
 
 test('a range size that is not a multiple of 320 KiB is refused before anything is sent', async () => {
-  await expect(uploadFile(fileOf(Buffer.from('a')), `${base}upload/x`, { rangeBytes: 1000 })).rejects.toThrow(/320 KiB/);
+  await expect(uploadFile(fileOf(Buffer.from('a')), `${baseUrl()}upload/x`, { rangeBytes: 1000 })).rejects.toThrow(/320 KiB/);
 });
