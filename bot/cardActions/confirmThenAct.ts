@@ -1,5 +1,6 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { actorOf } from '../turn';
+import { plainText } from '../userText';
 import type { PendingAction, PendingActions } from '../pending/pendingActions';
 import { invokeReply, type VerbHandler } from '.';
 
@@ -30,6 +31,27 @@ export interface ConfirmThenActSpec<P, R> {
 
 /** The rules of a card whose Confirm and Cancel use claimAndAct and cancelPending: they close the card as it ends. */
 export type ClosingRules<P, R> = Omit<ConfirmThenActSpec<P, R>, 'needsGraph' | 'act' | 'closed'> & Required<Pick<ConfirmThenActSpec<P, R>, 'closed'>>;
+
+/**
+ * The rules of a confirmation card that closes as it ends (stop/apply/reset/delete, edit), from its card: `card(action,
+ * notice?, outcome?)` renders it (with a notice above, or closed with its outcome). `example` is the command to ask
+ * again with, for an expired or unknown card.
+ */
+export function closingRules<P, R extends { text: string; acted?: boolean }>(actions: PendingActions<P, R>, spec: {
+  example: string; card: (action: PendingAction<P, R>, notice?: string, outcome?: string) => Record<string, unknown>;
+}): ClosingRules<P, R> {
+  // A card shows text as typed: the outcome's markdown is made plain.
+  const closed = (action: PendingAction<P, R>, outcome: string): AdaptiveCardInvokeResponse => invokeReply({ card: spec.card(action, undefined, plainText(outcome)) });
+  return {
+    actions,
+    noun: 'confirmation',
+    unknownText: `This confirmation has expired or is unknown: nothing was changed. Ask again (for example \`${spec.example}\`).`,
+    current: (action) => invokeReply({ card: spec.card(action, 'This card was out of date: here it is as it is now. Nothing was done.') }),
+    final: (action) => closed(action, action.state === 'done' && action.result
+      ? `${action.result.acted === false ? '' : 'Already done: '}${action.result.text}` : 'This was cancelled: nothing was changed.'),
+    closed,
+  };
+}
 
 /** A press of a card: the turn, and the revision the card carried. */
 export interface Press {

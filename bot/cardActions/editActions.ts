@@ -1,18 +1,15 @@
-import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import { REVIEW_EDIT_CANCEL, REVIEW_EDIT_CONFIRM } from '../../cards/verbs';
 import type { EditLine } from '../../reviews/editDefinition';
 import { todayOf } from '../clock';
 import { isAppError } from '../errors';
-import { EDIT_ROLE, editCard, editNow, type EditAction, type EditDeps, type EditPayload, type EditResult } from '../features/edit';
+import { EDIT_ROLE, editCard, editNow, type EditAction, type EditDeps } from '../features/edit';
 import type { UserGraph } from '../features/runner';
 import type { GraphApis } from '../graph/apis';
 import type { Logger } from '../logger';
-import { plainText, quoted } from '../userText';
-import { invokeReply, type VerbHandlers } from '.';
-import { cancelPending, claimAndAct, confirmThenAct, type ActOutcome, type ClosingRules } from './confirmThenAct';
+import { quoted } from '../userText';
+import type { VerbHandlers } from '.';
+import { cancelPending, claimAndAct, closingRules, confirmThenAct, type ActOutcome } from './confirmThenAct';
 
-/** The confirmation card closed with how it ended (a card shows text as typed: the outcome's markdown made plain). */
-const closed = (action: EditAction, outcome: string): AdaptiveCardInvokeResponse => invokeReply({ card: editCard(action, undefined, plainText(outcome)) });
 
 /** What a press came to: the answer, whether it is final (a later press repeats it), whether Graph acted. */
 type Outcome = ActOutcome;
@@ -30,15 +27,7 @@ const gone = (name: string): string => `${name} no longer exists (it was deleted
  */
 export function editActions(deps: EditDeps, graphFor: UserGraph, log: Logger): VerbHandlers {
   const store = deps.actions;
-  const rules: ClosingRules<EditPayload, EditResult> = {
-    actions: store,
-    noun: 'confirmation',
-    unknownText: 'This confirmation has expired or is unknown: nothing was changed. Ask again (for example `edit <review> duration 21 days`).',
-    current: (action) => invokeReply({ card: editCard(action, 'This card was out of date: here it is as it is now. Nothing was done.') }),
-    final: (action) => closed(action, action.state === 'done' && action.result
-      ? `${action.result.acted === false ? '' : 'Already done: '}${action.result.text}` : 'This was cancelled: nothing was changed.'),
-    closed,
-  };
+  const rules = closingRules(store, { example: 'edit <review> duration 21 days', card: editCard });
 
   async function act(graph: GraphApis, action: EditAction): Promise<Outcome> {
     const { payload } = action;

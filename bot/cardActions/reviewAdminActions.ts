@@ -1,17 +1,13 @@
-import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import { REVIEW_ACTION_CANCEL, REVIEW_ACTION_CONFIRM } from '../../cards/verbs';
 import { refusalFor } from '../../reviews/adminActions';
 import { isAppError } from '../errors';
-import { plainText } from '../userText';
-import { adminCard, nameOf, settingsOf, type AdminAction, type AdminActionStore, type AdminPayload, type AdminResult } from '../features/reviewAdmin';
+import { adminCard, nameOf, settingsOf, type AdminAction, type AdminActionStore, type AdminPayload } from '../features/reviewAdmin';
 import type { UserGraph } from '../features/runner';
 import type { GraphApis } from '../graph/apis';
 import type { Logger } from '../logger';
-import { invokeReply, type VerbHandlers } from '.';
-import { cancelPending, claimAndAct, confirmThenAct, type ActOutcome, type ClosingRules } from './confirmThenAct';
+import type { VerbHandlers } from '.';
+import { cancelPending, claimAndAct, closingRules, confirmThenAct, type ActOutcome } from './confirmThenAct';
 
-/** The confirmation card closed with how it ended (a card shows text as typed: the outcome's markdown made plain). */
-const closed = (action: AdminAction, outcome: string): AdaptiveCardInvokeResponse => invokeReply({ card: adminCard(action, undefined, plainText(outcome)) });
 
 /** What a press came to: the answer, whether it is final (a later press repeats it), whether Graph acted. */
 type Outcome = ActOutcome;
@@ -60,15 +56,7 @@ async function madeAnyway(graph: GraphApis, payload: AdminPayload): Promise<bool
  * the presser's own token (ids from storage, never from card data), checks the precondition again, and acts.
  */
 export function reviewAdminActions(store: AdminActionStore, graphFor: UserGraph, log: Logger): VerbHandlers {
-  const rules: ClosingRules<AdminPayload, AdminResult> = {
-    actions: store,
-    noun: 'confirmation',
-    unknownText: 'This confirmation has expired or is unknown: nothing was changed. Ask again (for example `stop <review>`).',
-    current: (action) => invokeReply({ card: adminCard(action, 'This card was out of date: here it is as it is now. Nothing was done.') }),
-    final: (action) => closed(action, action.state === 'done' && action.result
-      ? `${action.result.acted === false ? '' : 'Already done: '}${action.result.text}` : 'This was cancelled: nothing was changed.'),
-    closed,
-  };
+  const rules = closingRules(store, { example: 'stop <review>', card: adminCard });
 
   async function act(graph: GraphApis, action: AdminAction): Promise<Outcome> {
     const { payload } = action;
