@@ -76,7 +76,11 @@ function setup(): Setup {
   setClock(START);
   return {
     clockFile, logFile, container: `e-${id}`, setClock,
-    lines: () => readFileSync(logFile, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as JobLine),
+    // Only whole lines: a replica may be appending one while the test reads (a partial last line is read next time).
+    lines: () => {
+      const text = readFileSync(logFile, 'utf8');
+      return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as JobLine);
+    },
   };
 }
 
