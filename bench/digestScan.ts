@@ -1,13 +1,17 @@
 import { COUNTED_FIELDS } from '../bot/features/decisions';
+import { digestCard, readDigest } from '../bot/features/summaryData';
 import { INSTANCE_BATCHES_IN_FLIGHT, scanInstances, type InstanceRef } from '../bot/graph/decisionScan';
 import { instancesOf } from '../bot/graph/definitionPages';
 import { GraphClientFactory } from '../bot/graph/graphClient';
-import { control, REVIEWS, startLocalTenant, userToken, type LocalTenant } from '../test/support/localTenant';
+import { graphApisOver } from '../bot/graph/graphSeam';
+import { MAX_CARD_BYTES } from '../cards/validate';
+import { appToken, control, REVIEWS, startLocalTenant, userToken, type LocalTenant } from '../test/support/localTenant';
 import { mark, median, n, ok, roundTrips, secs, stats } from './measure';
 
 /**
- * Issue 12, item 4: decision counts of a channel digest over many in-progress instances. At the emulator's injected
- * latency: the scanner (bot/graph/decisionScan.ts scanInstances, pages of every instance packed into shared `$batch`
+ * Issue 12, item 4: a digest of every active review over many in-progress instances. At the emulator's injected
+ * latency: the whole digest as a scheduled run makes it (readDigest with the app's token: the list, the runs, every
+ * run's decision counts, the card), the scanner alone (bot/graph/decisionScan.ts scanInstances, pages of every instance packed into shared `$batch`
  * requests) beside a naive sequential walk (definitions → instances → decisions, following `@odata.nextLink` with
  * fetch) and beside the floor (⌈items/100⌉ pages, 20 to a `$batch`). Heap: the bench process's heapUsed after a forced
  * full GC (`global.gc`, so run with `--expose-gc`; without it the figure is plain heapUsed, said so in the output),
@@ -119,6 +123,30 @@ export async function benchDigestScan(sizes: DigestScanSizes = REAL_SIZES): Prom
       const { ms, result } = await scan();
       timed.push({ ms, trips: roundTrips(await stats(tenant)), batches: result.batches, pages: result.pages, wasted: result.wasted });
     }
+    // The whole digest, as the scheduler runs it: the app's identity, every active review (the seeded ones and the demo's).
+    const appClient = new GraphClientFactory({ baseUrl: tenant.graph, retryDelaySeconds: 1 }).forToken(await appToken(tenant));
+    const apis = graphApisOver(() => Promise.resolve(appClient));
+    const digest = async () => {
+      const started = performance.now();
+      const data = await readDigest(apis);
+      const card = digestCard(data, { now: Date.now(), teamOnly: false });
+      return { ms: performance.now() - started, data, bytes: Buffer.byteLength(JSON.stringify(card), 'utf8') };
+    };
+    // Heap of an untimed digest: sampled after a forced GC every 50 ms while it runs.
+    let digestPeak = heapNow();
+    const sampler = setInterval(() => {
+      digestPeak = Math.max(digestPeak, heapNow());
+    }, 50);
+    await digest().finally(() => clearInterval(sampler));
+    digestPeak = Math.max(digestPeak, heapNow());
+    const digests: Array<{ ms: number; trips: number; reviews: number; items: number; bytes: number }> = [];
+    for (let run = 0; run < sizes.runs; run += 1) {
+      await ok(tenant, 'POST', '/stats/reset');
+      const { ms, data, bytes } = await digest();
+      if (!data.totals.complete || data.totals.total < items) throw new Error(`the digest counted ${data.totals.total} items, expected at least ${items}`);
+      digests.push({ ms, trips: roundTrips(await stats(tenant)), reviews: data.totals.reviews, items: data.totals.total, bytes });
+    }
+
     const naive = await naiveWalk(tenant, token, new Set(definitionIds));
     await ok(tenant, 'PUT', '/faults', {});
     if (naive.items !== items) throw new Error(`the naive walk counted ${naive.items} of ${items} items`);
@@ -126,6 +154,18 @@ export async function benchDigestScan(sizes: DigestScanSizes = REAL_SIZES): Prom
     const wall = median(timed.map((t) => t.ms));
     const last = timed.at(-1) ?? { trips: NaN, batches: NaN, pages: NaN, wasted: NaN };
     const speedup = naive.ms / wall;
+    const digestWall = median(digests.map((d) => d.ms));
+    const lastDigest = digests.at(-1) ?? { trips: NaN, reviews: NaN, items: NaN, bytes: NaN };
+    const digestFloor = Math.ceil(Math.ceil(lastDigest.items / 100) / 20);
+    const digestSpeedup = naive.ms / digestWall;
+    process.stdout.write(`digest of every active review (readDigest + its card, the app's token): ${n(lastDigest.reviews)} reviews, ${n(lastDigest.items)} items ` +
+      `(the ${n(instances.length)} seeded and the demo tenant's), emulator latency ${sizes.latencyMs} ms\n`);
+    process.stdout.write(`  median ${secs(digestWall)} of ${sizes.runs} (${digests.map((d) => secs(d.ms)).join(' / ')}) — ${digestSpeedup.toFixed(1)}× faster than the naive walk below ` +
+      `— target >= ${TARGET_SPEEDUP}×: ${mark(digestSpeedup >= TARGET_SPEEDUP)}\n`);
+    process.stdout.write(`  Graph: ${lastDigest.trips} HTTP round trips; the decision pages' floor ⌈${n(lastDigest.items)}/100⌉ pages, 20 to a $batch = ${digestFloor}; ` +
+      `the rest (list pages, runs 20 definitions to a $batch, group names) cannot be read in fewer: ${(lastDigest.trips / digestFloor).toFixed(2)}× the items' floor\n`);
+    process.stdout.write(`  card ${n(lastDigest.bytes)} bytes — target <= ${n(MAX_CARD_BYTES)}: ${mark(lastDigest.bytes <= MAX_CARD_BYTES)}; ` +
+      `heap peak ${mb(digestPeak)} (after a forced GC every 50 ms) — target < ${TARGET_HEAP_MB} MB: ${mark(digestPeak < TARGET_HEAP_MB * 2 ** 20)}\n`);
     process.stdout.write(`digest decision counts: ${n(instances.length)} in-progress instances × ${n(sizes.decisionsPerInstance)} decisions = ` +
       `${n(items)} items, emulator latency ${sizes.latencyMs} ms per HTTP request\n`);
     process.stdout.write(`  scanner (scanInstances, ${INSTANCE_BATCHES_IN_FLIGHT} $batch in flight at most): median ${secs(wall)} of ${sizes.runs} ` +

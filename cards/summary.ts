@@ -52,6 +52,8 @@ export interface DigestRowData {
 export interface SummaryDigestCardData {
   readonly title: string;
   readonly subtitle: string;
+  /** Every active review's items together, e.g. "All 12 active reviews: 310 of 2,400 reviewed (12%)" ('' for none). */
+  readonly overall: string;
   readonly rows: readonly DigestRowData[];
   readonly emptyText: string;
   /** e.g. "…and 4 more active reviews" ('' for none). */
@@ -110,6 +112,7 @@ export function renderSummaryDigestCard(data: SummaryDigestCardData): AdaptiveCa
   return fitting((scale) => expandTemplate('summaryDigest', summaryDigestTemplate, {
     title: cut(data.title, 200, scale),
     subtitle: cut(data.subtitle, 200, scale),
+    overall: cut(data.overall, 200, scale),
     rows: rows.map((row) => ({ name: cut(row.name, 200, scale), details: cut(row.details, 300, scale), ...progressData(row.progress, scale), args: row.args })),
     emptyText: cut(data.emptyText, 300, scale),
     more: cut(data.more !== '' || hidden === 0 ? data.more : `…and ${hidden.toLocaleString('en-US')} more`, 200, scale),

@@ -20,7 +20,7 @@ import { COUNTED_FIELDS } from './decisions';
 export const MAX_COUNTED = 200_000;
 /** Rows of the digest whose progress is counted and shown; the rest are counted as "and N more". */
 export const DIGEST_ROWS = 10;
-/** Digest rows counted at once (each count is itself a few `$batch` requests at a time). */
+/** The fields a digest counts with: decided or not. */
 const DIGEST_FIELDS = ['id', 'decision'];
 
 export interface SummaryRun {
@@ -107,6 +107,16 @@ export interface DigestRow {
   complete: boolean;
 }
 
+/** Every active review's current run counted together (the rows shown and those beyond them). */
+export interface DigestTotals {
+  /** Reviews whose run was counted. */
+  reviews: number;
+  reviewedItems: number;
+  total: number;
+  /** False when a run's count stopped at MAX_COUNTED items. */
+  complete: boolean;
+}
+
 export interface DigestData {
   /** At most DIGEST_ROWS rows, running runs ending soonest first. */
   rows: DigestRow[];
@@ -114,25 +124,36 @@ export interface DigestData {
   more: number;
   /** More active reviews may exist beyond those read (Graph's list was not read to its end). */
   moreUnread: boolean;
+  totals: DigestTotals;
 }
 
-/** The first page of runs of each definition, 20 to a `$batch`. */
+/** Active reviews a digest reads at most (5 pages of Graph's list). */
+export const DIGEST_REVIEWS = 500;
+/** `$batch` requests of runs sent at once (20 definitions each). */
+const RUNS_IN_FLIGHT = 4;
+
+/** The first page of runs of each definition, 20 to a `$batch`, a few batches at once. */
 async function runsOf(graph: GraphApis, ids: readonly string[]): Promise<Map<string, ReviewInstance[]>> {
   const chunks: string[][] = [];
   for (let start = 0; start < ids.length; start += 20) chunks.push(ids.slice(start, start + 20));
-  const maps = await Promise.all(chunks.map((chunk) => graph.reviews.instancesOf(chunk)));
-  return new Map(maps.flatMap((map) => [...map]));
+  const runs = new Map<string, ReviewInstance[]>();
+  for (let wave = 0; wave < chunks.length; wave += RUNS_IN_FLIGHT) {
+    const maps = await Promise.all(chunks.slice(wave, wave + RUNS_IN_FLIGHT).map((chunk) => graph.reviews.instancesOf(chunk)));
+    for (const map of maps) for (const [id, instances] of map) runs.set(id, instances);
+  }
+  return runs;
 }
 
 /**
  * The digest of active reviews (of one group's when `groupId` is given: a team channel's own): each with its current
- * run, the running ones ending soonest first; the first DIGEST_ROWS counted (decided / all items, two fields a item).
- * A review deleted between the list and its count is left out.
+ * run, the running ones ending soonest first. Every listed review's run is counted (decided / all items, two fields an
+ * item, all runs' pages sharing `$batch` requests) into the totals; the first DIGEST_ROWS are shown with their own
+ * counts. A review deleted between the list and its count is left out.
  */
 export async function readDigest(graph: GraphApis, options: { groupId?: string } = {}): Promise<DigestData> {
-  const page = await graph.reviews.listDefinitions('active', 100, options.groupId);
+  const page = await graph.reviews.listDefinitions('active', DIGEST_REVIEWS, options.groupId);
   const definitions = page.definitions;
-  const [runs, names] = await Promise.all([runsOf(graph, definitions.map((definition) => definition.id)), groupNamesFor(graph, definitions)]);
+  const runs = await runsOf(graph, definitions.map((definition) => definition.id));
   const candidates = definitions.map((definition) => {
     const instances = runs.get(definition.id) ?? [];
     const current = currentInstance(instances);
@@ -143,29 +164,39 @@ export async function readDigest(graph: GraphApis, options: { groupId?: string }
   });
   const ordered = digestOrder(candidates);
   const shown = ordered.slice(0, DIGEST_ROWS);
-  // One count over the shown rows' runs: their pages share `$batch` requests (bot/graph/decisionScan.ts).
-  const counted = shown.filter((row) => row.run !== undefined);
+  // One count over every run (bot/graph/decisionScan.ts), beside the one request for the shown rows' group names.
+  const counted = ordered.filter((row) => row.run !== undefined);
   const tallies = counted.map(() => ({ total: 0, decided: 0 }));
-  const scan = await graph.reviews.scanInstances(counted.map(({ definition, run }) => ({ definitionId: definition.id, instanceId: run?.id ?? '' })),
-    { select: DIGEST_FIELDS, maxItems: MAX_COUNTED }, (index, items) => {
-      const tally = tallies[index];
-      if (tally === undefined) return;
-      tally.total += items.length;
-      for (const item of items) if ((item.decision ?? 'NotReviewed').toLowerCase() !== 'notreviewed') tally.decided += 1;
-    });
-  const failures = new Map(scan.failed.map((failure) => [failure.index, failure.error]));
+  const [scan, names] = await Promise.all([
+    graph.reviews.scanInstances(counted.map(({ definition, run }) => ({ definitionId: definition.id, instanceId: run?.id ?? '' })),
+      { select: DIGEST_FIELDS, maxItems: MAX_COUNTED }, (index, items) => {
+        const tally = tallies[index];
+        if (tally === undefined) return;
+        tally.total += items.length;
+        for (const item of items) if ((item.decision ?? 'NotReviewed').toLowerCase() !== 'notreviewed') tally.decided += 1;
+      }),
+    groupNamesFor(graph, shown.map((row) => row.definition)),
+  ]);
   // A review deleted between the list and its count is left out; any other refusal is said as it is.
   const refused = scan.failed.find((failure) => failure.error.code !== 'NotFound');
   if (refused !== undefined) throw refused.error;
-  const rows = shown.flatMap(({ definition, run, name }): DigestRow[] => {
-    const row = { definitionId: definition.id, name, reviewed: describeScope(definition, names), run };
-    if (run === undefined) return [{ ...row, reviewedItems: 0, total: 0, complete: true }];
-    const index = counted.findIndex((candidate) => candidate.definition.id === definition.id);
-    if (failures.has(index)) return [];
-    const tally = tallies[index] ?? { total: 0, decided: 0 };
-    return [{ ...row, reviewedItems: tally.decided, total: tally.total, complete: !scan.truncated.includes(index) }];
+  const gone = new Set(scan.failed.map((failure) => counted[failure.index]?.definition.id));
+  const truncated = new Set(scan.truncated.map((index) => counted[index]?.definition.id));
+  const tallyOf = new Map(counted.map((row, index) => [row.definition.id, tallies[index] ?? { total: 0, decided: 0 }]));
+  const rows = shown.filter(({ definition }) => !gone.has(definition.id)).map(({ definition, run, name }): DigestRow => {
+    const tally = tallyOf.get(definition.id) ?? { total: 0, decided: 0 };
+    return {
+      definitionId: definition.id, name, reviewed: describeScope(definition, names), run,
+      reviewedItems: tally.decided, total: tally.total, complete: !truncated.has(definition.id),
+    };
   });
-  return { rows, more: ordered.length - shown.length, moreUnread: page.nextLink !== undefined };
+  const live = counted.filter(({ definition }) => !gone.has(definition.id));
+  const totals = live.reduce((sum, { definition }) => {
+    const tally = tallyOf.get(definition.id) ?? { total: 0, decided: 0 };
+    return { ...sum, reviewedItems: sum.reviewedItems + tally.decided, total: sum.total + tally.total };
+  }, { reviews: live.length, reviewedItems: 0, total: 0, complete: truncated.size === 0 });
+  const more = ordered.filter(({ definition }) => !gone.has(definition.id)).length - rows.length;
+  return { rows, more, moreUnread: page.nextLink !== undefined, totals };
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -228,11 +259,14 @@ export function digestCard(data: DigestData, options: { now: number; teamOnly: b
       progress: { reviewed: row.reviewedItems, total: row.total, text: run === undefined ? 'Nothing to count yet' : progressLine(row.reviewedItems, row.total, row.complete) },
     };
   });
-  const more = data.more > 0 ? `…and ${plural(data.more, 'more active review')}${data.moreUnread ? ' (perhaps more: I read the first 100 reviews)' : ''}.`
-    : data.moreUnread ? 'Perhaps more: I read the first 100 reviews.' : '';
+  const more = data.more > 0 ? `…and ${plural(data.more, 'more active review')}${data.moreUnread ? ` (perhaps more: I read the first ${count(DIGEST_REVIEWS)} reviews)` : ''}.`
+    : data.moreUnread ? `Perhaps more: I read the first ${count(DIGEST_REVIEWS)} reviews.` : '';
+  const { totals } = data;
   return renderSummaryDigestCard({
     title: options.teamOnly ? "Active access reviews of this team's group" : 'Active access reviews',
     subtitle: 'Ending soonest first',
+    // Beside several rows, the whole: every active review's run counted, also those beyond the rows shown.
+    overall: totals.reviews < 2 ? '' : `All ${plural(totals.reviews, 'active review')}: ${progressLine(totals.reviewedItems, totals.total, totals.complete)}`,
     rows,
     emptyText: options.teamOnly ? "No active access review of this team's group." : 'No active access review that you can read.',
     more,

@@ -34,7 +34,7 @@ describe.each(Object.entries(KINDS))('text of kind %s', (_kind, text) => {
 
   test('the digest card', () => {
     const card = renderSummaryDigestCard({
-      title: long(text), subtitle: long(text), emptyText: long(text), more: long(text), footer: long(text),
+      title: long(text), subtitle: long(text), overall: long(text), emptyText: long(text), more: long(text), footer: long(text),
       rows: Array.from({ length: 30 }, () => ({ name: long(text), details: long(text), progress: { reviewed: 1, total: 100_000, text: long(text) }, args: 'z'.repeat(200) })),
     });
     expect(validateCard(card)).toEqual([]);
@@ -53,7 +53,7 @@ test('short texts are kept whole; no run: the note instead of the numbers; the b
   const card = renderSummaryCard({ id: 'id', title: 'T', lines: [{ label: 'What', value: 'Guests of Sales Team' }], noRun: 'No run yet.',
     decisions: [], facts: [], waiting: [], footer: 'Updated', actions: [] });
   expect(blockTexts(card)).toEqual(['T', 'What', 'Guests of Sales Team', 'No run yet.', 'Updated']);
-  const digest = renderSummaryDigestCard({ title: 'A', subtitle: 'B', emptyText: 'None', more: '', footer: 'F', rows: [
+  const digest = renderSummaryDigestCard({ title: 'A', subtitle: 'B', overall: '', emptyText: 'None', more: '', footer: 'F', rows: [
     { name: 'R', details: 'D', progress: { reviewed: 0, total: 10, text: '0 of 10 reviewed (0%)' }, args: 'id' },
     { name: 'S', details: 'E', progress: { reviewed: 10, total: 10, text: '10 of 10 reviewed (100%)' }, args: '' },
   ] });
@@ -62,9 +62,12 @@ test('short texts are kept whole; no run: the note instead of the numbers; the b
   // A row without args has no Summary button.
   expect(nodes(digest).filter((n) => n.type === 'Action.Execute' && n.title === 'Summary')).toHaveLength(1);
   // More rows than shown are counted when the caller gave no "more" text.
-  const many = renderSummaryDigestCard({ title: 'A', subtitle: 'B', emptyText: 'None', more: '', footer: 'F',
+  const many = renderSummaryDigestCard({ title: 'A', subtitle: 'B', overall: 'All 13 active reviews: 0 of 0', emptyText: 'None', more: '', footer: 'F',
     rows: Array.from({ length: 13 }, (_, n) => ({ name: `R${n}`, details: 'D', progress: { reviewed: 0, total: 0, text: 'none' }, args: '' })) });
   expect(blockTexts(many)).toContain('…and 3 more');
+  // The whole, when given, under the subtitle; none when empty (above).
+  expect(blockTexts(many).slice(0, 3)).toEqual(['A', 'B', 'All 13 active reviews: 0 of 0']);
+  expect(blockTexts(digest).slice(0, 3)).toEqual(['A', 'B', 'R']);
 });
 
 test('bad buttons are refused (a bug, never a card that cannot replay)', () => {
@@ -72,6 +75,6 @@ test('bad buttons are refused (a bug, never a card that cannot replay)', () => {
   expect(() => renderSummaryCard({ ...base, id: 'x'.repeat(129) })).toThrow(/longer than 128/);
   expect(() => renderSummaryCard({ ...base, actions: [{ title: 'x', verb: 'nope' as never, args: 'id' }] })).toThrow(/unknown verb/);
   expect(() => renderSummaryCard({ ...base, actions: [{ title: 'x', verb: 'reviews.decisions', args: 'y'.repeat(201) }] })).toThrow(/args longer/);
-  expect(() => renderSummaryDigestCard({ title: '', subtitle: '', emptyText: '', more: '', footer: '',
+  expect(() => renderSummaryDigestCard({ title: '', subtitle: '', overall: '', emptyText: '', more: '', footer: '',
     rows: [{ name: '', details: '', progress: { reviewed: 0, total: 0, text: '' }, args: 'y'.repeat(201) }] })).toThrow(/args longer/);
 });

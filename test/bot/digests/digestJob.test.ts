@@ -55,7 +55,7 @@ test('all: the digest of the team group\'s reviews, posted, then updated in plac
   expect(await job.run(subscription({ kind: 'all' }), period, { activityId: 'a-1' })).toEqual({ activityId: 'a-1', finished: false });
   expect(out.updates.map(([id]) => id)).toEqual(['a-1']);
   expect(out.posts).toHaveLength(1);
-  expect(t.calls.find((call) => call.method === 'listDefinitions')?.args).toEqual(['active', 100, IDS.sales]);
+  expect(t.calls.find((call) => call.method === 'listDefinitions')?.args).toEqual(['active', 500, IDS.sales]);
   expect(new Set(t.calls.map((call) => call.as))).toEqual(new Set([APP]));
 });
 

@@ -236,21 +236,39 @@ describe('summary all', () => {
     const card = cardOf(only(await bot.say(PEOPLE.adele, 'summary all')));
     expect(validateCard(card ?? {})).toEqual([]);
     const texts = cardTexts(card);
-    expect(texts.slice(0, 2)).toEqual(['Active access reviews', 'Ending soonest first']);
+    // The whole first: every active review's run counted (the 14 with a run; "Later" has none).
+    expect(texts.slice(0, 3)).toEqual(['Active access reviews', 'Ending soonest first', 'All 14 active reviews: 6 of 252 reviewed (2%)']);
     // Sales Team guests ends with Finance review 5 (15 June, 08:00): the tie goes by name.
     expect(rowNames(card)).toEqual(['Finance guests', ...[11, 10, 9, 8, 7, 6, 5].map((n) => `Finance review ${n}`), 'Sales Team guests', 'Finance review 4']);
     expect(after(texts, 'Finance guests')).toBe('Guests of Finance · In progress · ends Wednesday 4 June 2025 · 1 day left');
     expect(texts[texts.indexOf('Finance guests') + 2]).toBe('1 of 2 reviewed (50%)');
     expect(texts[texts.indexOf('Sales Team guests') + 2]).toBe('5 of 250 reviewed (2%)');
     expect(texts).toContain('…and 5 more active reviews.');
-    // Counting reads two fields a item, for the rows shown only, in one scan whose pages share batches.
+    // Counting reads two fields an item, for every run (shown or not), in one scan whose pages share batches.
     const scans = bot.tenant.calls.filter((c) => c.method === 'scanInstances' || c.method === 'scanDecisions');
     expect(scans.map((c) => c.method)).toEqual(['scanInstances']);
-    expect((scans[0]?.args[0] as unknown[]).length).toBe(10);
+    expect((scans[0]?.args[0] as unknown[]).length).toBe(14);
     expect((scans[0]?.args[1] as DecisionScanOptions).select).toEqual(['id', 'decision']);
     // Each row opens its summary below; Refresh replays the digest.
     expect(buttonsOf(card).filter((b) => b.title === 'Summary')).toHaveLength(10);
     expect(buttonsOf(card).at(-1)?.data).toEqual({ verb: 'reviews.summary', args: 'all' });
+  });
+
+  test('more active reviews than one digest reads: the whole counts the 500 read, and says more may follow', async () => {
+    const tenant = tenantWithReviews();
+    for (let n = 0; n < 510; n += 1) {
+      const id = `bulk-${n}`;
+      tenant.definitions.push({ id, displayName: `Bulk ${n}`, status: 'InProgress', scope: scopeOf(IDS.finance), reviewers: ownersOf(IDS.finance), settings: {} });
+      tenant.runs.push({ definitionId: id, id: `${id}-run`, status: 'InProgress', startDateTime: '2025-06-01T08:00:00Z', endDateTime: '2025-06-30T08:00:00Z', items: [] });
+    }
+    bot = buildBot({ signedIn: [IDS.adele], tenant });
+    const texts = cardTexts(cardOf(only(await bot.say(PEOPLE.adele, 'summary all'))));
+    expect(texts[2]).toMatch(/^All 500 active reviews: \d+ of \d+ reviewed/);
+    expect(texts).toContain('…and 490 more active reviews (perhaps more: I read the first 500 reviews).');
+    const scan = bot.tenant.calls.find((c) => c.method === 'scanInstances');
+    expect((scan?.args[0] as unknown[]).length).toBe(500);
+    // Runs are read 20 definitions to a request: 25 requests.
+    expect(bot.tenant.calls.filter((c) => c.method === 'instancesOf').map((c) => (c.args[0] as unknown[]).length)).toEqual([...Array(25).fill(20)]);
   });
 
   test('in the channel: only the team group\'s active reviews; a row\'s Summary posts its card below and leaves the digest', async () => {
@@ -259,7 +277,7 @@ describe('summary all', () => {
     expect(cardTexts(card)[0]).toBe("Active access reviews of this team's group");
     expect(rowNames(card)).toEqual(['Sales Team guests', 'Later']);
     expect(after(cardTexts(card), 'Later')).toBe('Guests of Sales Team · No run yet');
-    expect(bot.tenant.calls.find((c) => c.method === 'listDefinitions')?.args).toEqual(['active', 100, IDS.sales]);
+    expect(bot.tenant.calls.find((c) => c.method === 'listDefinitions')?.args).toEqual(['active', 500, IDS.sales]);
     const row = buttonsOf(card).find((b) => b.title === 'Summary');
     const pressed = await pressOn(PEOPLE.megan, 'posted-digest', row?.data ?? {});
     expect(pressed.text).toBe('Opened below.');
