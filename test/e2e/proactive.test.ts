@@ -17,7 +17,7 @@ import { useLocalStack } from '../support/localStack';
 import {
   messageActivity, SALES_TEAM, TeamsClient, textOf, USERS, type ConnectorCall, type TeamsTeam, type WireContext,
 } from '../support/teamsClient';
-import { maxInWindow } from '../support/connectorLimits';
+import { connectorRates } from '../support/connectorLimits';
 
 /**
  * Proactive posting (issue 12, items 5 and 7) over real HTTP: the sender runs in this process with a CloudAdapter
@@ -32,18 +32,7 @@ const BIG_TEAM: TeamsTeam = {
 
 
 /** Per-window maxima of `calls`: per tenant (all) and the worst conversation. */
-function rates(calls: ConnectorCall[]): { tenantPerSecond: number; conversation: Record<number, number> } {
-  const byConversation = new Map<string, number[]>();
-  for (const call of calls) {
-    const conversation = call.path.split('/')[3] ?? '';
-    byConversation.set(conversation, [...(byConversation.get(conversation) ?? []), call.at]);
-  }
-  const conversation: Record<number, number> = {};
-  for (const limit of TEAMS_CONVERSATION_LIMITS) {
-    conversation[limit.windowMs] = Math.max(...[...byConversation.values()].map((times) => maxInWindow(times, limit.windowMs)));
-  }
-  return { tenantPerSecond: maxInWindow(calls.map((call) => call.at), 1_000), conversation };
-}
+const rates = (calls: ConnectorCall[]): ReturnType<typeof connectorRates> => connectorRates(calls, TEAMS_CONVERSATION_LIMITS.map((limit) => limit.windowMs));
 
 /** A sender in this process on `storage`, through a CloudAdapter as bot/app.ts builds it (its onTurnError included). */
 function senderOn(storage: KeyValueStore, limits?: ProactiveLimits): { sender: ProactiveSender; conversations: ConversationStore; logLines: string[] } {

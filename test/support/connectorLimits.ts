@@ -91,3 +91,20 @@ export function maxInWindow(times: readonly number[], windowMs: number): number 
   }
   return max;
 }
+
+/**
+ * The highest rates in `calls` (each with its time and the connector path `/v3/conversations/<id>/…`): per tenant
+ * (all calls) in any second, and per window of Teams' per-conversation limits the worst conversation's.
+ */
+export function connectorRates(calls: ReadonlyArray<{ path: string; at: number }>, conversationWindows: readonly number[]): { tenantPerSecond: number; conversation: Record<number, number> } {
+  const byConversation = new Map<string, number[]>();
+  for (const call of calls) {
+    const conversation = call.path.split('/')[3] ?? '';
+    byConversation.set(conversation, [...(byConversation.get(conversation) ?? []), call.at]);
+  }
+  const conversation: Record<number, number> = {};
+  for (const windowMs of conversationWindows) {
+    conversation[windowMs] = Math.max(0, ...[...byConversation.values()].map((times) => maxInWindow(times, windowMs)));
+  }
+  return { tenantPerSecond: maxInWindow(calls.map((call) => call.at), 1_000), conversation };
+}
