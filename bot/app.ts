@@ -98,7 +98,7 @@ export function createBot({ config, storage, tokens, graph, clock, log, teamDeta
   const adminActions = createAdminActionStore(storage, clock);
   const exports = new ExportService({ store: storage, clock, config, log });
   const edits = createEditDeps(storage, clock);
-  const features = createFeatures(tokens, { clock, adminActions, exports, edit: edits, digests: { subscriptions: new SubscriptionStore(storage, clock), clock } });
+  const features = createFeatures(tokens, { clock, adminActions, exports, edit: edits, digests: { subscriptions: new SubscriptionStore(storage, clock), clock, log } });
   const graphFor = userGraph(graph);
   const teamGroups = new TeamGroups(teamDetails, log);
   const runner = new FeatureRunner(graphFor, log, teamGroups);

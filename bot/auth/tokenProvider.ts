@@ -6,7 +6,7 @@ import { AppError, isAppError } from '../errors';
 import type { Logger } from '../logger';
 
 /** The delegated Graph permissions the bot asks for on behalf of users (granted in the app registration). */
-const DELEGATED_PERMISSIONS = ['AccessReview.ReadWrite.All', 'Group.Read.All', 'User.ReadBasic.All', 'User.Read'];
+const DELEGATED_PERMISSIONS = ['AccessReview.ReadWrite.All', 'Group.Read.All', 'User.ReadBasic.All', 'User.Read', 'RoleManagement.Read.Directory'];
 
 /**
  * Graph scopes for the configured cloud: a national cloud's tokens are for its own Graph host

@@ -4,6 +4,8 @@ import type { Clock } from '../clock';
 import { describeCadence, nextDue, parseCadence } from '../digests/schedule';
 import { describeTarget, type DigestTarget, type Subscription, type SubscriptionStore } from '../digests/subscriptions';
 import { isAppError } from '../errors';
+import type { DirectoryRoles } from '../graph/apis';
+import type { Logger } from '../logger';
 import { cleanText, quoted } from '../userText';
 import type { Feature, FeatureContext, FeatureReply } from './feature';
 import { findReview } from './findReview';
@@ -12,6 +14,8 @@ import { findReview } from './findReview';
 export interface DigestCommandDeps {
   subscriptions: SubscriptionStore;
   clock: Clock;
+  /** Records who removed someone else's subscription (ids only). */
+  log: Pick<Logger, 'info'>;
 }
 
 const CADENCE_WORDS = ['daily', 'weekly'];
@@ -85,8 +89,38 @@ export const subscriptionsFeature = (deps: DigestCommandDeps | undefined): Featu
 });
 
 /**
- * `unsubscribe <review|all>`: stops this channel's digest of that target. Only the person who set it up removes it
- * (an administrator's override is not in this version).
+ * The directory roles that manage reviews (product spec, "Governance admin"), by role template id (the same in every
+ * tenant), in the order an answer names them: holding one lets a user remove anyone's digest subscription.
+ */
+export const DIGEST_ADMIN_ROLES: ReadonlyArray<{ templateId: string; name: string }> = [
+  { templateId: '62e90394-69f5-4237-9190-012177145e10', name: 'Global Administrator' },
+  { templateId: '45d8d3c5-c802-45c6-b32a-1d70b5e1e86e', name: 'Identity Governance Administrator' },
+  { templateId: 'fe930be7-5e62-47db-91af-98c3a49a38b1', name: 'User Administrator' },
+];
+const ADMIN_ROLE_NAMES = `${DIGEST_ADMIN_ROLES.slice(0, -1).map((role) => role.name).join(', ')} or ${DIGEST_ADMIN_ROLES.at(-1)?.name ?? ''}`;
+
+/** The first administrator role the user holds; `unconfirmed` when none is named but Graph did not name every role. */
+function adminRoleIn(roles: DirectoryRoles): { name: string; templateId: string } | 'unconfirmed' | undefined {
+  const held = new Set(roles.roleTemplateIds.map((id) => id.toLowerCase()));
+  const role = DIGEST_ADMIN_ROLES.find((candidate) => held.has(candidate.templateId));
+  if (role !== undefined) return role;
+  return roles.unnamed > 0 || !roles.complete ? 'unconfirmed' : undefined;
+}
+
+/** The presser's administrator role, read with their own token (a refusal to read it leaves it unconfirmed). */
+async function presserAdminRole(context: FeatureContext): Promise<ReturnType<typeof adminRoleIn>> {
+  try {
+    return adminRoleIn(await context.graph.directory.myDirectoryRoles());
+  } catch (error) {
+    if (isAppError(error, 'Forbidden')) return 'unconfirmed';
+    throw error;
+  }
+}
+
+/**
+ * `unsubscribe <review|all>`: stops this channel's digest of that target. The person who set it up removes it
+ * without any Graph call; anyone else only when their own token shows a directory role that manages reviews
+ * (issue 12: "a subscriber can remove theirs, an admin role can remove any").
  */
 export const unsubscribeFeature = (deps: DigestCommandDeps | undefined): Feature => ({
   async run(context) {
@@ -97,10 +131,23 @@ export const unsubscribeFeature = (deps: DigestCommandDeps | undefined): Feature
     const match = here.find((subscription) => (wanted === 'all' ? subscription.target.kind === 'all'
       : subscription.target.kind === 'review' && (subscription.target.definitionId.toLowerCase() === wanted || subscription.target.name.toLowerCase().startsWith(wanted))));
     if (match === undefined) return { text: `This channel has no digest of ${wanted === 'all' ? 'all reviews' : quoted(wanted)}. \`subscriptions\` lists them.` };
-    if (match.createdBy.id !== context.userId) {
-      return { text: `Only ${match.createdBy.name}, who set up this channel's digest of ${describeTarget(match.target)}, can remove it. Nothing was changed.` };
+    const what = describeTarget(match.target);
+    if (match.createdBy.id === context.userId) {
+      await deps.subscriptions.remove(match.id);
+      return { text: `Unsubscribed: this channel no longer gets the digest of ${what}.` };
     }
-    await deps.subscriptions.remove(match.id);
-    return { text: `Unsubscribed: this channel no longer gets the digest of ${describeTarget(match.target)}.` };
+    const role = await presserAdminRole(context);
+    const onlyThey = `Only ${match.createdBy.name}, who set up this channel's digest of ${what}, or an administrator (${ADMIN_ROLE_NAMES}) can remove it.`;
+    if (role === undefined) return { text: `${onlyThey} Nothing was changed.` };
+    if (role === 'unconfirmed') {
+      return { text: `${onlyThey} I could not confirm your administrator role: Microsoft Graph did not name every directory role you hold. Nothing was changed.` };
+    }
+    const removed = await deps.subscriptions.remove(match.id);
+    deps.log.info({
+      subscriptionId: match.id, conversationId: match.conversationId, target: match.target.kind,
+      ...(match.target.kind === 'review' ? { definitionId: match.target.definitionId } : {}),
+      createdBy: match.createdBy.id, removedBy: context.userId, roleTemplateId: role.templateId, alreadyRemoved: removed === undefined,
+    }, 'digest subscription removed by an administrator');
+    return { text: `Unsubscribed: this channel no longer gets the digest of ${what} (set up by ${match.createdBy.name}; removed by you as ${role.name}).` };
   },
 });

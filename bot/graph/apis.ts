@@ -158,6 +158,16 @@ export interface AccessReviewsApi {
   readDecisionsPage(definitionId: string, instanceId: string, link?: string): Promise<ListPage<ExportedDecision>>;
 }
 
+/** The signed-in user's directory roles, as far as Graph names them (DirectoryApi.myDirectoryRoles). */
+export interface DirectoryRoles {
+  /** Role template ids (lower case) of the directory roles Graph returned with their `roleTemplateId`. */
+  roleTemplateIds: string[];
+  /** Directory roles Graph returned with "limited information" (no `roleTemplateId`): held, but which is unknown. */
+  unnamed: number;
+  /** False when memberships were left unread (past the page bound): a role may be among them. */
+  complete: boolean;
+}
+
 export interface DirectoryApi {
   /** The signed-in user (a cheap call that proves the token works). */
   me(): Promise<UserInfo>;
@@ -177,6 +187,11 @@ export interface DirectoryApi {
   countGuests(): Promise<number>;
   /** Users by email address or user principal name (at most 15), and the addresses no user has. */
   findUsersByEmail(emails: readonly string[]): Promise<UsersByEmail>;
+  /**
+   * The signed-in user's directory roles (direct or through a role-assignable group), from `/me/transitiveMemberOf`
+   * with their own token, a bounded number of pages; roles Graph does not name are counted, never guessed.
+   */
+  myDirectoryRoles(): Promise<DirectoryRoles>;
 }
 
 /** Graph as one identity sees it. */

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import { quoted } from '../userText';
 import { countSchema, groupSchema, pageOf, parseAnswer, userSchema } from './answers';
-import type { GroupInfo, UserInfo, UsersByEmail } from './apis';
+import type { DirectoryRoles, GroupInfo, UserInfo, UsersByEmail } from './apis';
 import { toAppError } from './graphErrors';
 import { odataFilter, type EncodedFilter } from './odata';
+import { relativeGraphPath } from './requests';
 
-export type { GroupInfo, UserInfo, UsersByEmail } from './apis';
+export type { DirectoryRoles, GroupInfo, UserInfo, UsersByEmail } from './apis';
 
 type GraphUser = z.output<typeof userSchema>;
 type GraphGroup = z.output<typeof groupSchema>;
@@ -20,6 +21,42 @@ export async function getMe(client: Client): Promise<UserInfo> {
   const what = 'read your profile';
   try {
     return toUserInfo(parseAnswer(userSchema, await client.api('/me').select(['id', 'displayName', 'userPrincipalName']).get(), what));
+  } catch (error) {
+    throw toAppError(error, 'directory', what);
+  }
+}
+
+const DIRECTORY_ROLE = '#microsoft.graph.directoryRole';
+/** A membership as `$select=id,roleTemplateId` returns it; "limited information" objects carry only `@odata.type` and `id`. */
+const membershipPage = pageOf(z.looseObject({ '@odata.type': z.string().nullish(), id: z.string().nullish(), roleTemplateId: z.string().nullish() }));
+/** Pages of memberships read at most (Graph's default page is 100): a user in more groups than that is not confirmed. */
+export const ROLE_PAGES = 5;
+
+/**
+ * The directory roles the signed-in user holds, directly or through a role-assignable group: `GET
+ * /me/transitiveMemberOf` (User.Read for one's own memberships), at most {@link ROLE_PAGES} pages. Groups and
+ * administrative units are skipped. A directory role Graph returns with limited information (the app may not read
+ * that type: only `@odata.type` and `id`) cannot be named, so it is counted in `unnamed`, never guessed.
+ */
+export async function myDirectoryRoles(client: Client): Promise<DirectoryRoles> {
+  const what = 'read your directory roles';
+  const roleTemplateIds = new Set<string>();
+  let unnamed = 0;
+  try {
+    let link: string | undefined;
+    for (let pages = 0; pages < ROLE_PAGES; pages += 1) {
+      const request = link === undefined ? client.api('/me/transitiveMemberOf').select(['id', 'roleTemplateId']) : client.api(relativeGraphPath(link));
+      const page = parseAnswer(membershipPage, await request.get(), what);
+      for (const item of page.value) {
+        const type = item['@odata.type'] ?? undefined;
+        if (type !== undefined && type.toLowerCase() !== DIRECTORY_ROLE.toLowerCase()) continue;
+        if (item.roleTemplateId) roleTemplateIds.add(item.roleTemplateId.toLowerCase());
+        else if (type !== undefined) unnamed += 1;
+      }
+      link = page['@odata.nextLink'];
+      if (link === undefined) return { roleTemplateIds: [...roleTemplateIds], unnamed, complete: true };
+    }
+    return { roleTemplateIds: [...roleTemplateIds], unnamed, complete: false };
   } catch (error) {
     throw toAppError(error, 'directory', what);
   }

@@ -8,7 +8,7 @@ import { contactedReviewers, decisionsAt, instancesPage, scanDecisions, userName
 import { readDecisionsPage, readInstancesPage } from './exportReads';
 import { countDecisions, deleteDefinition, getInstance, instanceAction, listInstances, updateDefinition } from './reviewActions';
 import {
-  countGroupOwners, countGroupUsers, countGuests, findUsersByEmail, getGroup, getGroupNames, getMe, isInGroup, searchGroups,
+  countGroupOwners, countGroupUsers, countGuests, findUsersByEmail, getGroup, getGroupNames, getMe, isInGroup, myDirectoryRoles, searchGroups,
 } from './directory';
 import type { GraphClientFactory } from './graphClient';
 
@@ -51,6 +51,7 @@ export function graphApisOver(client: () => Promise<Client>): GraphApis {
       isInGroup: async (groupId, userId) => isInGroup(await client(), groupId, userId),
       countGuests: async () => countGuests(await client()),
       findUsersByEmail: async (emails) => findUsersByEmail(await client(), emails),
+      myDirectoryRoles: async () => myDirectoryRoles(await client()),
     },
   };
 }

@@ -27,17 +27,31 @@ export const PERMISSIONS = {
     delegated: ['GroupMember.Read.All', ...READ_WRITE('Group'), ...READ_WRITE('User'), ...READ_WRITE('Directory')],
     application: ['GroupMember.Read.All', ...READ_WRITE('Group'), ...READ_WRITE('User'), ...READ_WRITE('Directory')],
   },
+  /**
+   * Reading directory roles (directoryRole get/list): without it, a directoryObject collection such as memberOf still
+   * lists the user's roles, but with limited information (`@odata.type` and `id` only), as Graph documents.
+   */
+  directoryRolesRead: {
+    delegated: ['RoleManagement.Read.Directory', 'RoleManagement.ReadWrite.Directory', ...READ_WRITE('Directory')],
+    application: ['RoleManagement.Read.Directory', 'RoleManagement.ReadWrite.Directory', ...READ_WRITE('Directory')],
+  },
   teamsRead: {
     delegated: ['Team.ReadBasic.All', 'TeamSettings.Read.All', ...READ_WRITE('Group'), ...READ_WRITE('Directory')],
     application: ['Team.ReadBasic.All', 'TeamSettings.Read.All', ...READ_WRITE('Group'), ...READ_WRITE('Directory')],
   },
 } satisfies Record<string, Permission>;
 
-/** 403 unless the token carries one of the permissions (the scope check Graph makes before anything else). */
-export function requirePermission(caller: Caller, permission: Permission): void {
+/** Whether the token carries one of the permissions. */
+export function hasPermission(caller: Caller, permission: Permission): boolean {
   const granted = caller.kind === 'user' ? caller.scopes : caller.roles;
   const accepted = caller.kind === 'user' ? permission.delegated : permission.application;
-  if (accepted.some((p) => granted.has(p))) return;
+  return accepted.some((p) => granted.has(p));
+}
+
+/** 403 unless the token carries one of the permissions (the scope check Graph makes before anything else). */
+export function requirePermission(caller: Caller, permission: Permission): void {
+  if (hasPermission(caller, permission)) return;
+  const accepted = caller.kind === 'user' ? permission.delegated : permission.application;
   throw forbidden(accepted.length === 0
     ? 'This operation is not supported with application permissions; it needs a signed-in user.'
     : `Insufficient privileges to complete the operation. The token needs one of: ${accepted.join(', ')}.`);

@@ -204,7 +204,7 @@ export const DEMO_TENANT: Tenant = {
       appId: BOT_APP_ID, displayName: 'Access Reviews bot (local)', secret: BOT_APP_SECRET,
       servicePrincipalId: '22222222-0000-4000-8000-000000000001',
       identifierUris: [`api://botid-${BOT_APP_ID}`],
-      delegated: ['AccessReview.ReadWrite.All', 'Group.Read.All', 'User.ReadBasic.All', 'User.Read'],
+      delegated: ['AccessReview.ReadWrite.All', 'Group.Read.All', 'User.ReadBasic.All', 'User.Read', 'RoleManagement.Read.Directory'],
       application: ['AccessReview.Read.All', 'Group.Read.All', 'User.ReadBasic.All'],
     },
     {

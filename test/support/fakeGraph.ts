@@ -1,5 +1,5 @@
 import type {
-  AccessReviewsApi, DefinitionFilter, DefinitionPage, DefinitionsFromPage, DirectoryApi, GraphApis, GroupInfo, ReviewDefinition, UserInfo, UsersByEmail,
+  AccessReviewsApi, DefinitionFilter, DefinitionPage, DefinitionsFromPage, DirectoryApi, DirectoryRoles, GraphApis, GroupInfo, ReviewDefinition, UserInfo, UsersByEmail,
 } from '../../bot/graph/apis';
 import { AppError } from '../../bot/errors';
 import type { DefinitionBody } from '../../reviews/definition';
@@ -75,6 +75,13 @@ export class FakeTenant {
   readonly contacted = new Map<string, NamedIdentity[]>();
   /** Items per page of `readInstancesPage` / `readDecisionsPage` (Graph's is 100). */
   exportPageSize = 100;
+  /**
+   * Directory roles by user id (myDirectoryRoles): role template ids, and `unnamed` roles Graph returns without one
+   * ("limited information"); `complete: false` when memberships were left unread.
+   */
+  readonly directoryRoles = new Map<string, Partial<DirectoryRoles>>();
+  /** The directory roles of every user not in `directoryRoles` (none by default). */
+  defaultDirectoryRoles: Partial<DirectoryRoles> = {};
   /** How many times `forApp()` was asked for (scheduled work only). */
   appViews = 0;
   private readonly failures = new Map<FakeMethod, Failure[]>();
@@ -337,6 +344,10 @@ function fakeApis(tenant: FakeTenant, as: string): GraphApis {
     isInGroup: (groupId, userId) => call('isInGroup', [groupId, userId], () =>
       tenant.membersOf(tenant.group(groupId, 'count the group membership')).some((u) => u.id === userId)),
     countGuests: () => call('countGuests', [], () => tenant.users.filter((u) => u.userType === 'Guest').length),
+    myDirectoryRoles: () => call('myDirectoryRoles', [], (): DirectoryRoles => {
+      const roles = tenant.directoryRoles.get(as) ?? tenant.defaultDirectoryRoles;
+      return { roleTemplateIds: (roles.roleTemplateIds ?? []).map((id) => id.toLowerCase()), unnamed: roles.unnamed ?? 0, complete: roles.complete ?? true };
+    }),
     findUsersByEmail: (emails) => call('findUsersByEmail', [emails], (): UsersByEmail => {
       const wanted = [...new Set(emails.map((e) => e.toLowerCase()))].slice(0, 15);
       const addresses = (u: FakeUser): string[] => [u.mail, u.userPrincipalName].filter((v): v is string => v !== undefined).map((v) => v.toLowerCase());

@@ -3,7 +3,7 @@ import type { Caller } from '../auth';
 import { GROUP_PROPERTIES, groupJson, USER_PROPERTIES, userDefault, userJson } from '../directoryJson';
 import { badRequest } from '../errors';
 import { parseODataQuery, project } from '../odata';
-import { PERMISSIONS, requirePermission } from '../permissions';
+import { hasPermission, PERMISSIONS, requirePermission } from '../permissions';
 import { route, type Emulator, type GraphRequest, type Route, type RouteResult } from '../router';
 import { GROUP_FILTERS, USER_FILTERS, type Relation, type UserRow } from '../store/directoryStore';
 import { context, countResult, entityResult, found, listOptions, listResult, pageArray, requireEventualConsistency } from './common';
@@ -41,10 +41,12 @@ function memberOfResult(request: GraphRequest, emulator: Emulator, id: string): 
   const options = parseODataQuery(request.query, { allowFilter: false });
   const groups = emulator.directory.memberOf(user.id, { top: Number.MAX_SAFE_INTEGER, skip: 0, after: undefined }).items
     .map((g) => ({ '@odata.type': '#microsoft.graph.group', ...groupJson(g) }));
-  const roles = (JSON.parse(user.roles) as Array<keyof typeof DIRECTORY_ROLES>).map((name) => ({
+  // A caller that may not read directory roles gets them with limited information: their type and id only.
+  const readsRoles = hasPermission(request.caller, PERMISSIONS.directoryRolesRead);
+  const roles = (JSON.parse(user.roles) as Array<keyof typeof DIRECTORY_ROLES>).map((name) => (readsRoles ? {
     '@odata.type': '#microsoft.graph.directoryRole', id: `${DIRECTORY_ROLES[name]}-role`, displayName: name,
     description: null, roleTemplateId: DIRECTORY_ROLES[name],
-  }));
+  } : { '@odata.type': '#microsoft.graph.directoryRole', id: `${DIRECTORY_ROLES[name]}-role` }));
   const page = pageArray<Record<string, unknown>>([...groups, ...roles], options);
   return listResult(request, emulator, page, { context: 'directoryObjects', render: (o) => o, select: options.select, type: 'microsoft.graph.directoryObject', known: [...new Set([...GROUP_PROPERTIES, 'roleTemplateId', '@odata.type'])] });
 }

@@ -65,7 +65,7 @@ test.each([
   const config = loadConfig({ MicrosoftAppId: USER.adele, MicrosoftAppPassword: 'x', MicrosoftAppTenantId: USER.megan, PUBLIC_BASE_URL: 'https://bot.contoso.example', GRAPH_BASE_URL: graphBaseUrl });
   const scopes = graphScopes(config);
   expect(scopes.app).toEqual([`${resource}/.default`]);
-  expect(scopes.delegated).toEqual(['AccessReview.ReadWrite.All', 'Group.Read.All', 'User.ReadBasic.All', 'User.Read'].map((p) => `${resource}/${p}`));
+  expect(scopes.delegated).toEqual(['AccessReview.ReadWrite.All', 'Group.Read.All', 'User.ReadBasic.All', 'User.Read', 'RoleManagement.Read.Directory'].map((p) => `${resource}/${p}`));
 });
 
 test('in local mode the emulator is asked with the global scopes, whatever its port', () => {

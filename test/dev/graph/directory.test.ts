@@ -165,6 +165,18 @@ describe('transitiveMemberOf', () => {
     }));
   });
 
+  test('a token that may not read directory roles (User.Read only) gets them with limited information: type and id', async () => {
+    const userRead = await userToken(tenant, USER.adele, 'https://graph.microsoft.com/User.Read');
+    const response = await get(userRead, '/me/transitiveMemberOf?$select=id,roleTemplateId');
+    expect(response.status).toBe(200);
+    const roles = (response.body.value as Array<Record<string, unknown>>).filter((o) => o['@odata.type'] === '#microsoft.graph.directoryRole');
+    expect(roles).toHaveLength(1);
+    expect(roles[0]?.roleTemplateId ?? null).toBeNull();
+    // With RoleManagement.Read.Directory (the bot's delegated permissions) the template id is there.
+    const full = await get(adele, '/me/transitiveMemberOf?$select=id,roleTemplateId');
+    expect(full.body.value).toContainEqual(expect.objectContaining({ roleTemplateId: '45d8d3c5-c802-45c6-b32a-1d70b5e1e86e' }));
+  });
+
   test("Alex's (/me and /users/{id}) includes the Sales Team group", async () => {
     for (const path of ['/me/transitiveMemberOf', `/users/${USER.alex}/transitiveMemberOf`]) {
       const response = await get(alex, path);

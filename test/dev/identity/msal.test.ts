@@ -30,7 +30,7 @@ test('acquireTokenOnBehalfOf exchanges a Teams SSO token for a Graph token of th
   expect(result).not.toBeNull();
   const token = claims(result?.accessToken ?? '');
   expect(token).toMatchObject({ aud: 'https://graph.microsoft.com', oid: USER.adele, idtyp: 'user' });
-  expect(String(token.scp).split(' ').sort()).toEqual(['AccessReview.ReadWrite.All', 'Group.Read.All', 'User.Read', 'User.ReadBasic.All']);
+  expect(String(token.scp).split(' ').sort()).toEqual(['AccessReview.ReadWrite.All', 'Group.Read.All', 'RoleManagement.Read.Directory', 'User.Read', 'User.ReadBasic.All']);
   const me = await graph(tenant, result?.accessToken, 'GET', '/me');
   expect(me.status).toBe(200);
   expect(me.body.userPrincipalName).toBe('adele@contoso.local');
