@@ -8,10 +8,11 @@ import type { Subscription, SubscriptionStore } from './subscriptions';
  * Posts (or refreshes) one subscription's digest for one period. `previous.activityId` is set when this period's
  * card is already out: update it in place (and return its id, or a new one if it had to be posted again).
  * `finished`: the review has ended and this was its final card; a one-review subscription then drops out.
+ * `quiet`: nothing to post this period (a recurring review between runs, its last run's final card already out).
  * Called with the lease held; must not take longer than a few lease renewals.
  */
 export interface DigestJob {
-  run(subscription: Subscription, period: Period, previous: { activityId?: string }): Promise<{ activityId: string; finished?: boolean }>;
+  run(subscription: Subscription, period: Period, previous: { activityId?: string }): Promise<{ activityId: string; finished?: boolean } | { quiet: true }>;
 }
 
 export interface RetryOptions {
@@ -200,9 +201,14 @@ export class DigestScheduler {
     try {
       const done = await job.run(subscription, period, { activityId: held.record.activityId });
       const at = new Date(clock.now()).toISOString();
-      finished = done.finished === true;
-      outcome = { activityId: done.activityId, ...(kind === 'post' ? { postedAt: at } : { refreshedAt: at }), failures: 0, retryAt: undefined };
-      if (finished) outcome.finished = true;
+      if ('quiet' in done) {
+        // Nothing this period: the record says so, and no later tick of the period asks again.
+        outcome = { finished: true, failures: 0, retryAt: undefined };
+      } else {
+        finished = done.finished === true;
+        outcome = { activityId: done.activityId, ...(kind === 'post' ? { postedAt: at } : { refreshedAt: at }), failures: 0, retryAt: undefined };
+        if (finished) outcome.finished = true;
+      }
       result = 'done';
     } catch (error) {
       const failures = (held.record.failures ?? 0) + 1;

@@ -29,9 +29,11 @@ export interface Subscription {
   createdAt: string;
   /** Set while posting to the conversation is suspended (the connector refused it); the scheduler skips it. */
   suspended?: boolean;
+  /** A recurring review's run whose final card is out: later periods stay quiet until the next run starts. */
+  finalRunId?: string;
 }
 
-export type NewSubscription = Omit<Subscription, 'id' | 'createdAt' | 'suspended'>;
+export type NewSubscription = Omit<Subscription, 'id' | 'createdAt' | 'suspended' | 'finalRunId'>;
 
 /** Bounds, so the one index item stays small enough to read on every scheduler tick (about 0.5 KB a subscription). */
 export const MAX_SUBSCRIPTIONS_PER_CONVERSATION = 20;
@@ -141,6 +143,18 @@ export class SubscriptionStore {
       return removed.length === 0 ? undefined : all.filter((subscription) => subscription.conversationId !== key);
     });
     return removed;
+  }
+
+  /** Records that the final card of `runId` (an ended run of a recurring review) is out; false when the subscription is gone. */
+  async markFinalRun(id: string, runId: string): Promise<boolean> {
+    let found = false;
+    await this.update((all) => {
+      const subscription = all.find((candidate) => candidate.id === id);
+      found = subscription !== undefined;
+      if (subscription === undefined || subscription.finalRunId === runId) return undefined;
+      return all.map((candidate) => (candidate.id === id ? { ...candidate, finalRunId: runId } : candidate));
+    });
+    return found;
   }
 
   /** Suspends (or resumes) every subscription of a conversation; returns how many changed. */

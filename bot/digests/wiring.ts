@@ -28,7 +28,7 @@ export function createDigestScheduler(deps: {
   const subscriptions = new SubscriptionStore(deps.storage, deps.clock);
   return new DigestScheduler({
     subscriptions, leases, leaseMs: DIGEST_LEASE_MS, clock: deps.clock, log: deps.log,
-    job: digestJob({ appGraph: deps.graph.forApp(), sender: deps.sender, clock: deps.clock, log: deps.log }),
+    job: digestJob({ appGraph: deps.graph.forApp(), subscriptions, sender: deps.sender, clock: deps.clock, log: deps.log }),
     isConversationSuspended: async (id) => {
       const stored = await deps.conversations.get(id);
       if (stored === undefined) {

@@ -43,13 +43,19 @@ function sender(options: { gone?: boolean } = {}): { posts: Array<Partial<Activi
   };
 }
 
+/** The subscription store's record of final cards, as the job calls it. */
+function marks(): { marked: Array<[string, string]>; markFinalRun: (id: string, runId: string) => Promise<boolean> } {
+  const marked: Array<[string, string]> = [];
+  return { marked, markFinalRun: (id, runId) => { marked.push([id, runId]); return Promise.resolve(true); } };
+}
+
 const cardTexts = (activity: Partial<Activity> | undefined): string[] => blockTexts(activity?.attachments?.[0]?.content);
 const log = createLogger('silent');
 
 test('all: the digest of the team group\'s reviews, posted, then updated in place; every Graph call as the app', async () => {
   const t = tenant();
   const out = sender();
-  const job = digestJob({ appGraph: t.forApp(), sender: out, clock: fixedClock(NOW), log });
+  const job = digestJob({ appGraph: t.forApp(), sender: out, subscriptions: marks(), clock: fixedClock(NOW), log });
   expect(await job.run(subscription({ kind: 'all' }), period, {})).toEqual({ activityId: 'a-1', finished: false });
   expect(cardTexts(out.posts[0])).toEqual(expect.arrayContaining(["Active access reviews of this team's group", 'Sales Team guests', '1 of 2 reviewed (50%)']));
   expect(await job.run(subscription({ kind: 'all' }), period, { activityId: 'a-1' })).toEqual({ activityId: 'a-1', finished: false });
@@ -62,7 +68,7 @@ test('all: the digest of the team group\'s reviews, posted, then updated in plac
 test('a card deleted since is posted again; a subscription without its team group posts nothing', async () => {
   const t = tenant();
   const out = sender({ gone: true });
-  const job = digestJob({ appGraph: t.forApp(), sender: out, clock: fixedClock(NOW), log });
+  const job = digestJob({ appGraph: t.forApp(), sender: out, subscriptions: marks(), clock: fixedClock(NOW), log });
   expect(await job.run(subscription({ kind: 'all' }), period, { activityId: 'a-old' })).toEqual({ activityId: 'a-1', finished: false });
   const { groupId: _groupId, ...withoutGroup } = subscription({ kind: 'all' });
   await expect(job.run(withoutGroup, period, {})).rejects.toThrow(/no team group/);
@@ -71,14 +77,34 @@ test('a card deleted since is posted again; a subscription without its team grou
 
 test('one review: its summary card; once the review has ended, the final card and finished; once deleted, one line', async () => {
   const out = sender();
-  const running = digestJob({ appGraph: tenant().forApp(), sender: out, clock: fixedClock(NOW), log });
+  const running = digestJob({ appGraph: tenant().forApp(), sender: out, subscriptions: marks(), clock: fixedClock(NOW), log });
   const target = { kind: 'review' as const, definitionId: REVIEW, name: 'Sales Team guests' };
   expect(await running.run(subscription(target), period, {})).toEqual({ activityId: 'a-1', finished: false });
   expect(cardTexts(out.posts[0])).toEqual(expect.arrayContaining(['Sales Team guests', '1 of 2 reviewed (50%)']));
-  const ended = digestJob({ appGraph: tenant('Completed').forApp(), sender: out, clock: fixedClock(NOW), log });
+  const ended = digestJob({ appGraph: tenant('Completed').forApp(), sender: out, subscriptions: marks(), clock: fixedClock(NOW), log });
   expect(await ended.run(subscription(target), period, {})).toEqual({ activityId: 'a-2', finished: true });
   const empty = smallTenant(() => NOW);
-  const gone = digestJob({ appGraph: empty.forApp(), sender: out, clock: fixedClock(NOW), log });
+  const gone = digestJob({ appGraph: empty.forApp(), sender: out, subscriptions: marks(), clock: fixedClock(NOW), log });
   expect(await gone.run(subscription(target), period, {})).toEqual({ activityId: 'a-3', finished: true });
   expect(out.posts[2]?.text).toBe('The review "Sales Team guests" no longer exists, so this channel\'s digest of it ends.');
+});
+
+test('a recurring review between runs: the ended run\'s final card once (recorded), then quiet periods until the next run', async () => {
+  const t = tenant();
+  const run = t.runs[0];
+  if (run) run.status = 'Completed';
+  const out = sender();
+  const store = marks();
+  const job = digestJob({ appGraph: t.forApp(), sender: out, subscriptions: store, clock: fixedClock(NOW), log });
+  const target = { kind: 'review' as const, definitionId: REVIEW, name: 'Sales Team guests' };
+  // The series goes on (the definition is in progress), its run has ended: the final card, and the run recorded.
+  expect(await job.run(subscription(target), period, {})).toEqual({ activityId: 'a-1', finished: false });
+  expect(store.marked).toEqual([['s-1', 'run']]);
+  expect(cardTexts(out.posts[0])).toEqual(expect.arrayContaining(['Sales Team guests', '1 of 2 reviewed (50%)']));
+  // A later period, the final card out: nothing posted.
+  expect(await job.run({ ...subscription(target), finalRunId: 'run' }, period, {})).toEqual({ quiet: true });
+  expect(out.posts).toHaveLength(1);
+  // The next run starts: digests again.
+  t.runs.push({ definitionId: REVIEW, id: 'run-2', status: 'InProgress', startDateTime: '2025-09-01T08:00:00Z', endDateTime: '2025-09-15T08:00:00Z', items: [] });
+  expect(await job.run({ ...subscription(target), finalRunId: 'run' }, period, {})).toEqual({ activityId: 'a-2', finished: false });
 });

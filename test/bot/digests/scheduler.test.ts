@@ -30,14 +30,17 @@ class RecordingJob implements DigestJob {
   failNext = 0;
   /** Subscriptions whose next run reports the review finished. */
   readonly finishFor = new Set<string>();
+  /** Subscriptions whose runs have nothing to post (a recurring review between runs). */
+  readonly quietFor = new Set<string>();
   private posted = 0;
   constructor(private readonly clock: { now(): number }) {}
-  run(subscription: Subscription, period: Period, previous: { activityId?: string }): Promise<{ activityId: string; finished?: boolean }> {
+  run(subscription: Subscription, period: Period, previous: { activityId?: string }): Promise<{ activityId: string; finished?: boolean } | { quiet: true }> {
     this.calls.push({ subscriptionId: subscription.id, period, previous, at: this.clock.now() });
     if (this.failNext > 0) {
       this.failNext -= 1;
       return Promise.reject(new Error('Graph is busy'));
     }
+    if (this.quietFor.has(subscription.id)) return Promise.resolve({ quiet: true });
     const finished = this.finishFor.delete(subscription.id);
     return Promise.resolve({ activityId: previous.activityId ?? `activity-${++this.posted}`, finished });
   }
@@ -196,6 +199,20 @@ describe('DigestScheduler', () => {
     const allCalls = w.job.calls.filter((call) => call.subscriptionId === all.id);
     expect(allCalls.filter((call) => call.period.key === '2026-03-23')).toHaveLength(1);
     expect(new Set(allCalls.map((call) => call.period.key))).toEqual(new Set(['2026-03-23', '2026-03-30', '2026-04-06', '2026-04-13']));
+  });
+
+  it('a quiet period (nothing to post) is asked once, not refreshed, and the subscription stays', async () => {
+    const one = await w.subscriptions.create(request());
+    const scheduler = w.scheduler({ refreshEveryMs: HOUR });
+    w.job.quietFor.add(one.id);
+    const due = nextDue(WEEKLY_PARIS, new Date(START)).getTime();
+    const runs = await tickUntil(w.clock, [scheduler], due + DAY);
+    expect(runs.map((run) => [run.subscriptionId, run.kind, run.result])).toEqual([[one.id, 'post', 'done']]);
+    expect(w.job.calls).toHaveLength(1);
+    await expect(w.subscriptions.get(one.id)).resolves.toEqual(one);
+    // The next period asks again (a new run may have started).
+    await tickUntil(w.clock, [scheduler], due + 7 * DAY + 1);
+    expect(w.job.calls).toHaveLength(2);
   });
 
   it('skips suspended conversations (its own flag and the conversation store) and resumes afterwards', async () => {
