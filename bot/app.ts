@@ -13,6 +13,7 @@ import { botbuilderConnector } from './proactive/botConnector';
 import { ProactiveSender } from './proactive/sender';
 import { createDigestScheduler, DIGEST_TICK_MS, LOCAL_DIGEST_TICK_MS } from './digests/wiring';
 import { intervalTicker } from './digests/scheduler';
+import { PendingChoices } from './reviewing/pendingChoices';
 import { SubscriptionStore } from './digests/subscriptions';
 import { RootDialog, wizardContext } from './dialogs/rootDialog';
 import { DialogStarter } from './dialogs/dialogStarter';
@@ -98,7 +99,8 @@ export function createBot({ config, storage, tokens, graph, clock, log, teamDeta
   const adminActions = createAdminActionStore(storage, clock);
   const exports = new ExportService({ store: storage, clock, config, log });
   const edits = createEditDeps(storage, clock);
-  const features = createFeatures(tokens, { clock, adminActions, exports, edit: edits, digests: { subscriptions: new SubscriptionStore(storage, clock), clock, log } });
+  const features = createFeatures(tokens, { clock, adminActions, exports, edit: edits, digests: { subscriptions: new SubscriptionStore(storage, clock), clock, log },
+    reviewing: { pending: new PendingChoices(storage, clock), clock } });
   const graphFor = userGraph(graph);
   const teamGroups = new TeamGroups(teamDetails, log);
   const runner = new FeatureRunner(graphFor, log, teamGroups);

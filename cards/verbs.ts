@@ -40,8 +40,11 @@ export const DIGEST_SUBSCRIBE = 'digests.subscribe';
 /** Replays `unsubscribe …` as the presser (a channel's Continue as me signs them in first). */
 export const DIGEST_UNSUBSCRIBE = 'digests.unsubscribe';
 
+/** The reviewer's decision card: keeps the page's choices as pending, then shows another page or submits (`decide`). */
+export const REVIEWER_DECIDE = 'reviewer.decide';
+
 /** Every Action.Execute verb a card may carry; the bot's registry must handle each one. */
-export const ALL_VERBS = [HELP, REVIEWS_LIST, SIGN_OUT, REVIEW_CREATE, REVIEW_CHANGE, REVIEW_CANCEL, REVIEW_ACTION_CONFIRM, REVIEW_ACTION_CANCEL, REVIEW_EDIT_CONFIRM, REVIEW_EDIT_CANCEL, REVIEW_STOP, REVIEW_REMIND, REVIEW_APPLY, REVIEW_RESET, REVIEW_DELETE, REVIEW_SHOW, REVIEW_DECISIONS, REVIEW_SUMMARY, DIGEST_SUBSCRIBE, DIGEST_UNSUBSCRIBE] as const;
+export const ALL_VERBS = [HELP, REVIEWS_LIST, SIGN_OUT, REVIEW_CREATE, REVIEW_CHANGE, REVIEW_CANCEL, REVIEW_ACTION_CONFIRM, REVIEW_ACTION_CANCEL, REVIEW_EDIT_CONFIRM, REVIEW_EDIT_CANCEL, REVIEW_STOP, REVIEW_REMIND, REVIEW_APPLY, REVIEW_RESET, REVIEW_DELETE, REVIEW_SHOW, REVIEW_DECISIONS, REVIEW_SUMMARY, DIGEST_SUBSCRIBE, DIGEST_UNSUBSCRIBE, REVIEWER_DECIDE] as const;
 
 /** One of the verbs in ALL_VERBS. */
 export type CardVerb = (typeof ALL_VERBS)[number];

@@ -8,11 +8,12 @@ import type { AdminActionStore } from '../features/reviewAdmin';
 import type { EditDeps } from '../features/edit';
 import type { ExportService } from '../exports/exportService';
 import type { DigestCommandDeps } from '../features/digestSubscriptions';
+import type { ReviewingDeps } from '../features/decide';
 
 export type { Scope };
 
 /** The help card's groups, in display order. */
-export const HELP_GROUPS = ['Create', 'Read', 'Manage', 'Channel digests', 'Account'] as const;
+export const HELP_GROUPS = ['Create', 'Read', 'Decide', 'Manage', 'Channel digests', 'Account'] as const;
 export type HelpGroup = (typeof HELP_GROUPS)[number];
 
 /** What a command's feature may be built with (from the composition root). */
@@ -32,6 +33,8 @@ export interface CommandDeps {
   exports?: ExportService;
   /** The channel digests' subscriptions; absent where nothing is wired (catalogue tests). */
   digests?: DigestCommandDeps;
+  /** Reviewers' pending choices (`my reviews`, `decide`); absent where nothing is wired (catalogue tests). */
+  reviewing?: ReviewingDeps;
 }
 
 /** What a command does: one answer (a feature) or a conversation (a dialog the root dialog begins). */

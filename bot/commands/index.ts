@@ -20,6 +20,8 @@ import { summary } from './summary';
 import { subscribe } from './subscribe';
 import { subscriptions } from './subscriptions';
 import { unsubscribe } from './unsubscribe';
+import { myReviews } from './myReviews';
+import { decide } from './decide';
 
 export type { CommandDefinition, CommandDeps, CommandRun, HelpGroup, Scope } from './command';
 
@@ -27,7 +29,7 @@ export type { CommandDefinition, CommandDeps, CommandRun, HelpGroup, Scope } fro
  * The command catalogue: every command of the bot, one module each (planned ones in ./planned.ts). Nothing else
  * lists commands; the views below are computed from it.
  */
-export const COMMANDS: readonly CommandDefinition[] = [help, createReview, review, reviews, show, decisions, signOut, remind, stop, apply, reset, deleteReview, edit, exportReviews, summary, subscribe, unsubscribe, subscriptions, ...PLANNED];
+export const COMMANDS: readonly CommandDefinition[] = [help, createReview, review, reviews, show, decisions, signOut, remind, stop, apply, reset, deleteReview, edit, exportReviews, summary, subscribe, unsubscribe, subscriptions, myReviews, decide, ...PLANNED];
 
 const BY_NAME = new Map(COMMANDS.map((command) => [command.name, command]));
 

@@ -8,6 +8,7 @@ import type { AdminActionStore } from './reviewAdmin';
 import type { ExportService } from '../exports/exportService';
 import type { EditDeps } from './edit';
 import type { DigestCommandDeps } from './digestSubscriptions';
+import type { ReviewingDeps } from './decide';
 
 /** The feature of every command that is one answer (not a dialog), by command name. Wired once in app.ts. */
 export type FeatureRegistry = ReadonlyMap<string, Feature>;
@@ -19,6 +20,7 @@ export interface FeatureWiring {
   exports?: ExportService;
   edit?: EditDeps;
   digests?: DigestCommandDeps;
+  reviewing?: ReviewingDeps;
 }
 
 /** Built from the catalogue: each command's own feature, or "not available yet" for a planned command. */

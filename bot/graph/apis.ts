@@ -194,8 +194,80 @@ export interface DirectoryApi {
   myDirectoryRoles(): Promise<DirectoryRoles>;
 }
 
+/** A decision item as its reviewer sees it on the decision card (`decisions/filterByCurrentUser(on='reviewer')`). */
+export interface ReviewerItem {
+  id: string;
+  decision: string | null;
+  justification: string | null;
+  recommendation: string | null;
+  principal: {
+    id: string | null;
+    displayName: string | null;
+    userPrincipalName: string | null;
+    /** "user", "group", "servicePrincipal" (Graph's `type`, else from `@odata.type`). */
+    type: string | null;
+    /** As Graph sends it: ISO, a locale string ("2/11/2022 5:31:37 PM +00:00"), or "" / null for never. */
+    lastUserSignInDateTime: string | null;
+  };
+  resourceId: string | null;
+}
+
+/** Which of the reviewer's items a page shows: all, the undecided ones, those recommended for denial, guests. */
+export type ReviewerItemFilter = 'all' | 'undecided' | 'recommendedDeny' | 'guests';
+
+/** One choice to record: the item, the decision and (when given) its justification. */
+export interface DecisionChoice {
+  /** The decision item's id. */
+  itemId: string;
+  decision: Exclude<DecisionValue, 'NotReviewed'>;
+  justification?: string;
+}
+
+/** What recording a set of choices came to: the items recorded, and those Graph refused (with its error). */
+export interface RecordOutcome {
+  recorded: string[];
+  failed: Array<{ itemId: string; error: AppError }>;
+  /** HTTP requests sent (a `$batch` counts once). */
+  requests: number;
+}
+
+/**
+ * What a reviewer does with their own delegated token (Graph has no application permission for recording decisions):
+ * the three-level `filterByCurrentUser(on='reviewer')` walk, and recording decisions.
+ */
+export interface ReviewerApi {
+  /** Definitions where the caller reviews at least one instance, page after page (at most `maxPages` of 100). */
+  myDefinitions(maxPages?: number): Promise<{ definitions: ReviewDefinition[]; complete: boolean }>;
+  /** Per definition, the instances the caller reviews (first page of each; 20 definitions to a `$batch`); unreadable ones left out. */
+  myInstances(definitionIds: readonly string[]): Promise<Map<string, ReviewInstance[]>>;
+  /**
+   * Per instance, the caller's items: how many, and how many are still `NotReviewed` (pages of ids and decisions,
+   * shared `$batch` requests); an instance Graph refuses or cannot find is left out.
+   */
+  myItemCounts(instances: ReadonlyArray<{ definitionId: string; instanceId: string }>): Promise<Array<{ total: number; undecided: number } | undefined>>;
+  /**
+   * One page of the caller's items of an instance: `filter` (undecided and recommendedDeny by Graph's `$filter`, guests by
+   * the principal's `#EXT#` user principal name over every item), `size` items from `skip`; `total`: how many match.
+   */
+  myItems(definitionId: string, instanceId: string, options: { filter: ReviewerItemFilter; skip: number; size: number }):
+  Promise<{ items: ReviewerItem[]; total: number }>;
+  /** Every one of the caller's items of an instance (fields for bulk choices), page by page; at most `maxItems`. */
+  allMyItems(definitionId: string, instanceId: string, maxItems?: number): Promise<ReviewerItem[]>;
+  /**
+   * Records `choices`, one `PATCH …/decisions/{item}` each (20 to a `$batch`, 3 in flight; inner 429/5xx re-sent after
+   * Retry-After: recording the same decision again is harmless). Graph's refusals are per item in `failed`, as is
+   * everything when the token may not decide. Not batchRecordDecisions: it selects by principal and answers 204 for a
+   * principal that is not the caller's, so a choice that changed nothing could not be told from one that did.
+   */
+  recordDecisions(definitionId: string, instanceId: string, choices: readonly DecisionChoice[]): Promise<RecordOutcome>;
+  /** `acceptRecommendations`: every `NotReviewed` item of the caller with an Approve/Deny recommendation takes it (one request). */
+  acceptRecommendations(definitionId: string, instanceId: string): Promise<void>;
+}
+
 /** Graph as one identity sees it. */
 export interface GraphApis {
   reviews: AccessReviewsApi;
   directory: DirectoryApi;
+  /** The reviewer's own walk and decisions (delegated only: with the app's token Graph refuses, Forbidden). */
+  reviewer: ReviewerApi;
 }

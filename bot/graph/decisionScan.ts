@@ -67,6 +67,8 @@ export interface InstanceScanOptions extends DecisionScanOptions {
   maxRetries?: number;
   /** Seconds of the first backoff when a 429/5xx carries no Retry-After (default 1; doubled per attempt, full jitter). */
   backoffSeconds?: number;
+  /** Only the caller's own items: `decisions/filterByCurrentUser(on='reviewer')`, which documents the same `$top`/`$skip`/`$select`/`$filter`. */
+  reviewerOnly?: boolean;
 }
 
 export interface InstanceFailure {
@@ -98,7 +100,7 @@ export interface InstancesScan {
 // The scan: the planner's batches sent with the library's BatchRequestContent, answers parsed and handed on.
 // ---------------------------------------------------------------------------------------------------------------
 
-interface InnerResponse {
+export interface InnerResponse {
   id: string;
   status: number;
   headers?: Record<string, string>;
@@ -106,10 +108,10 @@ interface InnerResponse {
 }
 
 /** Statuses Graph asks to retry (throttled, or the service briefly unavailable). */
-const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+export const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 
 /** Seconds in an inner response's Retry-After (header names are case-insensitive), or undefined. */
-function retryAfterSeconds(headers: Record<string, string> | undefined): number | undefined {
+export function retryAfterSeconds(headers: Record<string, string> | undefined): number | undefined {
   const value = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
   const seconds = value === undefined ? NaN : Number(value);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
@@ -122,10 +124,12 @@ export function retryDelayMs(retryAfter: number | undefined, attempt: number, ba
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
-function innerError(inner: InnerResponse | undefined): GraphError {
+/** An inner `$batch` answer as the GraphError toAppError maps (status, Graph's message, Retry-After). */
+export function innerError(inner: InnerResponse | undefined): GraphError {
   const status = inner?.status ?? 0;
-  const message = (inner?.body as { error?: { message?: string } } | undefined)?.error?.message ?? `status ${status}`;
-  const error = new GraphError(status, message);
+  const body = (inner?.body as { error?: { code?: string; message?: string } } | undefined)?.error;
+  const error = new GraphError(status, body?.message ?? `status ${status}`);
+  error.code = body?.code ?? null;
   error.headers = new Headers(inner?.headers ?? {});
   return error;
 }
@@ -145,9 +149,10 @@ export async function scanInstances(client: Client, instances: readonly Instance
   });
   const filter = options.decision === undefined ? '' : `&$filter=${odataFilter`decision eq ${options.decision}`}`;
   const select = options.select.length > 0 ? `&$select=${options.select.join(',')}` : '';
+  const mine = options.reviewerOnly === true ? "/filterByCurrentUser(on='reviewer')" : '';
   const path = ({ index, page }: PageRef): string => {
     const { definitionId, instanceId } = instances[index];
-    return `${DEFINITIONS}/${encodeURIComponent(definitionId)}/instances/${encodeURIComponent(instanceId)}/decisions?$top=${PAGE}&$skip=${page * PAGE}${select}${filter}`;
+    return `${DEFINITIONS}/${encodeURIComponent(definitionId)}/instances/${encodeURIComponent(instanceId)}/decisions${mine}?$top=${PAGE}&$skip=${page * PAGE}${select}${filter}`;
   };
   const result: InstancesScan = { batches: 0, pages: 0, wasted: 0, retried: 0, items: 0, failures: [], truncated: [], peakHeldPages: 0 };
   const held = new Map<string, ExportedDecision[]>();

@@ -11,6 +11,9 @@ import {
   countGroupOwners, countGroupUsers, countGuests, findUsersByEmail, getGroup, getGroupNames, getMe, isInGroup, myDirectoryRoles, searchGroups,
 } from './directory';
 import type { GraphClientFactory } from './graphClient';
+import {
+  acceptRecommendations, allMyItems, myDefinitions, myInstances, myItemCounts, myItems, recordDecisions,
+} from './reviewerDecisions';
 
 /** The interfaces over a client made per call (each call fetches its token: msal's cache answers, or SignInRequired). */
 export function graphApisOver(client: () => Promise<Client>): GraphApis {
@@ -52,6 +55,15 @@ export function graphApisOver(client: () => Promise<Client>): GraphApis {
       countGuests: async () => countGuests(await client()),
       findUsersByEmail: async (emails) => findUsersByEmail(await client(), emails),
       myDirectoryRoles: async () => myDirectoryRoles(await client()),
+    },
+    reviewer: {
+      myDefinitions: async (maxPages) => myDefinitions(await client(), maxPages),
+      myInstances: async (ids) => myInstances(await client(), ids),
+      myItemCounts: async (instances) => myItemCounts(await client(), instances),
+      myItems: async (definitionId, instanceId, options) => myItems(await client(), definitionId, instanceId, options),
+      allMyItems: async (definitionId, instanceId, maxItems) => allMyItems(await client(), definitionId, instanceId, maxItems),
+      recordDecisions: async (definitionId, instanceId, choices) => recordDecisions(await client(), definitionId, instanceId, choices),
+      acceptRecommendations: async (definitionId, instanceId) => acceptRecommendations(await client(), definitionId, instanceId),
     },
   };
 }

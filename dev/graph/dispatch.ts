@@ -69,11 +69,14 @@ export async function dispatch(core: EmulatorCore, verifier: TokenVerifier, log:
   const path = decodePath(request.url.pathname.replace(/^\/v1\.0/i, ''));
   const found = match(ROUTES, request.method, path);
   core.stats.count(found && 'route' in found ? found.route.name : `${request.method} (unmatched)`);
-  const fail = (error: GraphError): RouteResult => errorResult(core, error, clientRequestId, requestId);
   const fault = core.faults.draw(WRITE_METHODS.has(request.method));
   const faultError = fault && new GraphError(fault.status, fault.status === 429 ? 'TooManyRequests' : 'serviceNotAvailable',
     fault.status === 429 ? 'Too many requests (injected by the local Graph emulator).' : 'The service is unavailable (injected by the local Graph emulator).',
     fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) });
+  const fail = (error: GraphError): RouteResult => {
+    if (error === faultError) core.stats.faults += 1;
+    return errorResult(core, error, clientRequestId, requestId);
+  };
   if (faultError && fault && !fault.afterExecution) return fail(faultError);
   try {
     if (!found) throw unmatched(path);

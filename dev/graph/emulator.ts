@@ -16,6 +16,11 @@ export class Stats {
   batches = 0;
   /** Of `requests`, those that came inside a `$batch` (HTTP round trips = requests − inBatches + batches). */
   inBatches = 0;
+  /**
+   * Of `requests`, those answered with an injected fault (`PUT /_emulator/faults`), at `GET /_emulator/stats/faults`:
+   * when only refused requests are re-sent, `requests − faults` is the number that ran (e.g. each decision recorded once).
+   */
+  faults = 0;
   /** Authenticated requests by the identity that made them: an app on its own (client credentials) or an app for a user. */
   byCaller = { app: 0, user: 0 };
   /** The routes the app-only identity called (the bot's scheduled work; never a user's command). */
@@ -37,6 +42,7 @@ export class Stats {
     this.requests = 0;
     this.batches = 0;
     this.inBatches = 0;
+    this.faults = 0;
     this.byCaller = { app: 0, user: 0 };
     this.appByRoute = {};
     this.byRoute = {};

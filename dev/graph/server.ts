@@ -61,6 +61,8 @@ function control(core: EmulatorCore, method: string, path: string, body: unknown
     case 'GET /_emulator/health': return { status: 200, body: { status: 'ready' } };
     case 'GET /_emulator/stats': return { status: 200, body: { requests: core.stats.requests, byRoute: core.stats.byRoute, batches: core.stats.batches, inBatches: core.stats.inBatches,
       byCaller: core.stats.byCaller, appByRoute: core.stats.appByRoute } };
+    // Apart from /stats, whose shape clients and tests compare whole.
+    case 'GET /_emulator/stats/faults': return { status: 200, body: { faults: core.stats.faults } };
     case 'POST /_emulator/stats/reset': core.stats.reset(); return { status: 204 };
     case 'GET /_emulator/clock': return { status: 200, body: { now: core.clock.now().toISOString() } };
     case 'POST /_emulator/clock': {

@@ -1,5 +1,6 @@
 import type {
-  AccessReviewsApi, DefinitionFilter, DefinitionPage, DefinitionsFromPage, DirectoryApi, DirectoryRoles, GraphApis, GroupInfo, ReviewDefinition, UserInfo, UsersByEmail,
+  AccessReviewsApi, DefinitionFilter, DefinitionPage, DefinitionsFromPage, DirectoryApi, DirectoryRoles, GraphApis, GroupInfo, RecordOutcome, ReviewDefinition,
+  ReviewerApi, ReviewerItem, UserInfo, UsersByEmail,
 } from '../../bot/graph/apis';
 import { AppError } from '../../bot/errors';
 import type { DefinitionBody } from '../../reviews/definition';
@@ -31,16 +32,31 @@ export interface FakeGroup {
   isMicrosoft365?: boolean;
 }
 
+/** A decision item of a fake run: who is reviewed, the decision so far, and (for the reviewer's side) who reviews it. */
+export interface FakeItem {
+  principalId: string;
+  decision: DecisionValue;
+  applied?: boolean;
+  justification?: string;
+  /** User ids who review this item (filterByCurrentUser(on='reviewer')); none: nobody in particular. */
+  reviewers?: string[];
+  recommendation?: 'Approve' | 'Deny' | 'NoInfoAvailable';
+  /** As Graph sends it on the principal (ISO, a locale string, or ''). */
+  lastSignIn?: string;
+  /** Who recorded the decision. */
+  reviewedBy?: string;
+}
+
 /** One run (instance) of a definition in the fake, with its decision items (admin actions: stop, remind, apply, reset). */
 export interface FakeRun extends ReviewInstance {
   definitionId: string;
   /** Decision items: who is reviewed and the decision so far. */
-  items: Array<{ principalId: string; decision: DecisionValue; applied?: boolean; justification?: string }>;
+  items: FakeItem[];
   /** How many times sendReminder was called. */
   reminders?: number;
 }
 
-export type FakeMethod = keyof AccessReviewsApi | keyof DirectoryApi;
+export type FakeMethod = keyof AccessReviewsApi | keyof DirectoryApi | keyof ReviewerApi;
 
 /** One call through the fake: who made it (a user id, or 'app'), which method, with what. */
 export interface FakeCall {
@@ -355,7 +371,95 @@ function fakeApis(tenant: FakeTenant, as: string): GraphApis {
       return { users: found.map(userInfo), missing: wanted.filter((email) => !found.some((u) => addresses(u).includes(email))) };
     }),
   };
-  return { reviews, directory };
+  const reviewer = fakeReviewer(tenant, as, call);
+  return { reviews, directory, reviewer };
+}
+
+/** Graph refuses app tokens on the reviewer's walk and decisions (delegated only). */
+const delegatedOnly = (as: string): void => {
+  if (as === APP) throw new AppError('Forbidden', 'Recording decisions needs a signed-in reviewer.', { status: 403 });
+};
+
+/**
+ * The reviewer's side of the fake: items whose `reviewers` include the caller, ids `<instanceId>-<index>` (as
+ * `decisionsAt` and `scanDecisions` name them), decisions recorded with Graph's rules (the caller's own items only,
+ * a running instance, a justification to approve when the review requires one).
+ */
+function fakeReviewer(tenant: FakeTenant, as: string, call: <T>(method: FakeMethod, args: unknown[], run: () => T) => Promise<T>): ReviewerApi {
+  const mine = (run: FakeRun): Array<{ item: FakeItem; id: string }> =>
+    run.items.map((item, n) => ({ item, id: `${run.id}-${n}` })).filter(({ item }) => item.reviewers?.includes(as) === true);
+  const toItem = ({ item, id }: { item: FakeItem; id: string }): ReviewerItem => {
+    const user = tenant.users.find((u) => u.id === item.principalId);
+    return {
+      id, decision: item.decision, justification: item.justification ?? null, recommendation: item.recommendation ?? null, resourceId: null,
+      principal: {
+        id: item.principalId, displayName: user?.displayName ?? null, userPrincipalName: user?.userPrincipalName ?? null, type: 'user',
+        lastUserSignInDateTime: item.lastSignIn ?? null,
+      },
+    };
+  };
+  const runOf = (definitionId: string, instanceId: string): FakeRun => {
+    delegatedOnly(as);
+    return tenant.run(definitionId, instanceId);
+  };
+  return {
+    myDefinitions: (maxPages) => call('myDefinitions', [maxPages], () => {
+      delegatedOnly(as);
+      const ids = new Set(tenant.runs.filter((run) => mine(run).length > 0).map((run) => run.definitionId));
+      return { definitions: tenant.definitions.filter((d) => ids.has(d.id)), complete: true };
+    }),
+    myInstances: (definitionIds) => call('myInstances', [definitionIds], () => {
+      delegatedOnly(as);
+      return new Map(definitionIds.map((id) => [id, tenant.runs.filter((run) => run.definitionId === id && mine(run).length > 0)
+        .map(({ definitionId: _d, items: _i, reminders: _r, ...instance }) => instance)]));
+    }),
+    myItemCounts: (instances) => call('myItemCounts', [instances], () => {
+      delegatedOnly(as);
+      return instances.map(({ definitionId, instanceId }) => {
+        const run = tenant.runs.find((r) => r.definitionId === definitionId && r.id === instanceId);
+        if (run === undefined) return undefined;
+        const items = mine(run);
+        return { total: items.length, undecided: items.filter(({ item }) => item.decision === 'NotReviewed').length };
+      });
+    }),
+    myItems: (definitionId, instanceId, options) => call('myItems', [definitionId, instanceId, options], () => {
+      const matching = mine(runOf(definitionId, instanceId)).map(toItem).filter((item) =>
+        options.filter === 'undecided' ? item.decision === 'NotReviewed'
+          : options.filter === 'recommendedDeny' ? item.recommendation === 'Deny'
+            : options.filter === 'guests' ? (item.principal.userPrincipalName ?? '').toLowerCase().includes('#ext#') : true);
+      return { items: matching.slice(options.skip, options.skip + options.size), total: matching.length };
+    }),
+    allMyItems: (definitionId, instanceId, maxItems) => call('allMyItems', [definitionId, instanceId, maxItems], () =>
+      mine(runOf(definitionId, instanceId)).map(toItem).slice(0, maxItems ?? 100_000)),
+    recordDecisions: (definitionId, instanceId, choices) => call('recordDecisions', [definitionId, instanceId, choices], (): RecordOutcome => {
+      const run = runOf(definitionId, instanceId);
+      const definition = tenant.definitions.find((d) => d.id === definitionId);
+      const outcome: RecordOutcome = { recorded: [], failed: [], requests: Math.ceil(choices.length / 20) };
+      for (const choice of choices) {
+        const found = mine(run).find(({ id }) => id === choice.itemId);
+        if (run.status !== 'InProgress') {
+          outcome.failed.push({ itemId: choice.itemId, error: new AppError('InvalidInput', 'The review is not in progress.', { status: 400 }) });
+        } else if (found === undefined) {
+          outcome.failed.push({ itemId: choice.itemId, error: new AppError('Forbidden', 'Only the reviewers of this item can decide it.', { status: 403 }) });
+        } else if (choice.decision === 'Approve' && (choice.justification ?? '').trim() === '' && definition?.settings?.justificationRequiredOnApproval === true) {
+          outcome.failed.push({ itemId: choice.itemId, error: new AppError('InvalidInput', 'A justification is required to approve access in this review.', { status: 400 }) });
+        } else {
+          Object.assign(found.item, { decision: choice.decision, justification: choice.justification ?? '', reviewedBy: as });
+          outcome.recorded.push(choice.itemId);
+        }
+      }
+      return outcome;
+    }),
+    acceptRecommendations: (definitionId, instanceId) => call('acceptRecommendations', [definitionId, instanceId], () => {
+      const run = runOf(definitionId, instanceId);
+      if (run.status !== 'InProgress') throw new AppError('InvalidInput', 'The review is not in progress.', { status: 400 });
+      for (const { item } of mine(run)) {
+        if (item.decision === 'NotReviewed' && (item.recommendation === 'Approve' || item.recommendation === 'Deny')) {
+          Object.assign(item, { decision: item.recommendation, reviewedBy: as });
+        }
+      }
+    }),
+  };
 }
 
 /** A small tenant: Adele (the requester), two members, two guests; Sales Team (members, guests, two owners), Finance (no owner). */

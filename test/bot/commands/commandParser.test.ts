@@ -12,6 +12,8 @@ const SPEC_PHRASES: [string, string][] = [
   ['delete', 'delete'], ['export', 'export'], ['edit', 'edit'], ['summary', 'summary'], ['subscribe', 'subscribe'],
   ['unsubscribe', 'unsubscribe'], ['subscriptions', 'subscriptions'], ['sign out', 'signOut'],
   ['signout', 'signOut'], ['log out', 'signOut'], ['logout', 'signOut'],
+  // Issue 13: `my reviews` ("what do I need to review"), and `decide <review>`, the decision card its buttons open.
+  ['my reviews', 'myReviews'], ['what do i need to review', 'myReviews'], ['what do i need to review?', 'myReviews'], ['decide', 'decide'],
 ];
 const ALL_PHRASES = COMMANDS.flatMap((command) => command.phrases);
 const command = (name: string, args = ''): ParseResult => ({ kind: 'command', name, args });

@@ -166,7 +166,7 @@ export function buildBot(options: HarnessOptions = {}): BotHarness {
     forUser: (userId: string): GraphApis => {
       const apis = tenant.forUser(userId);
       const token = (): Promise<string> => tokens.userToken(userId);
-      return { reviews: needingToken(apis.reviews, token), directory: needingToken(apis.directory, token) };
+      return { reviews: needingToken(apis.reviews, token), directory: needingToken(apis.directory, token), reviewer: needingToken(apis.reviewer, token) };
     },
   };
   // The bot exactly as app.ts builds it, on these in-memory parts.
