@@ -109,7 +109,7 @@ export interface DigestRow {
 
 /** Every active review's current run counted together (the rows shown and those beyond them). */
 export interface DigestTotals {
-  /** Reviews whose run was counted. */
+  /** Reviews whose current run is in progress, their items counted together (finished runs are rows, not in the whole). */
   reviews: number;
   reviewedItems: number;
   total: number;
@@ -147,7 +147,7 @@ async function runsOf(graph: GraphApis, ids: readonly string[]): Promise<Map<str
 /**
  * The digest of active reviews (of one group's when `groupId` is given: a team channel's own): each with its current
  * run, the running ones ending soonest first. Every listed review's run is counted (decided / all items, two fields an
- * item, all runs' pages sharing `$batch` requests) into the totals; the first DIGEST_ROWS are shown with their own
+ * item, all runs' pages sharing `$batch` requests), the runs in progress also into the totals; the first DIGEST_ROWS are shown with their own
  * counts. A review deleted between the list and its count is left out.
  */
 export async function readDigest(graph: GraphApis, options: { groupId?: string } = {}): Promise<DigestData> {
@@ -190,7 +190,7 @@ export async function readDigest(graph: GraphApis, options: { groupId?: string }
       reviewedItems: tally.decided, total: tally.total, complete: !truncated.has(definition.id),
     };
   });
-  const live = counted.filter(({ definition }) => !gone.has(definition.id));
+  const live = counted.filter(({ definition, running }) => running && !gone.has(definition.id));
   const totals = live.reduce((sum, { definition }) => {
     const tally = tallyOf.get(definition.id) ?? { total: 0, decided: 0 };
     return { ...sum, reviewedItems: sum.reviewedItems + tally.decided, total: sum.total + tally.total };
@@ -266,7 +266,7 @@ export function digestCard(data: DigestData, options: { now: number; teamOnly: b
     title: options.teamOnly ? "Active access reviews of this team's group" : 'Active access reviews',
     subtitle: 'Ending soonest first',
     // Beside several rows, the whole: every active review's run counted, also those beyond the rows shown.
-    overall: totals.reviews < 2 ? '' : `All ${plural(totals.reviews, 'active review')}: ${progressLine(totals.reviewedItems, totals.total, totals.complete)}`,
+    overall: totals.reviews < 2 ? '' : `Across the ${totals.reviews.toLocaleString('en-US')} reviews in progress: ${progressLine(totals.reviewedItems, totals.total, totals.complete)}`,
     rows,
     emptyText: options.teamOnly ? "No active access review of this team's group." : 'No active access review that you can read.',
     more,

@@ -236,8 +236,8 @@ describe('summary all', () => {
     const card = cardOf(only(await bot.say(PEOPLE.adele, 'summary all')));
     expect(validateCard(card ?? {})).toEqual([]);
     const texts = cardTexts(card);
-    // The whole first: every active review's run counted (the 14 with a run; "Later" has none).
-    expect(texts.slice(0, 3)).toEqual(['Active access reviews', 'Ending soonest first', 'All 14 active reviews: 6 of 252 reviewed (2%)']);
+    // The whole first: every run in progress counted (the 14 running; "Later" has no run).
+    expect(texts.slice(0, 3)).toEqual(['Active access reviews', 'Ending soonest first', 'Across the 14 reviews in progress: 6 of 252 reviewed (2%)']);
     // Sales Team guests ends with Finance review 5 (15 June, 08:00): the tie goes by name.
     expect(rowNames(card)).toEqual(['Finance guests', ...[11, 10, 9, 8, 7, 6, 5].map((n) => `Finance review ${n}`), 'Sales Team guests', 'Finance review 4']);
     expect(after(texts, 'Finance guests')).toBe('Guests of Finance · In progress · ends Wednesday 4 June 2025 · 1 day left');
@@ -263,7 +263,7 @@ describe('summary all', () => {
     }
     bot = buildBot({ signedIn: [IDS.adele], tenant });
     const texts = cardTexts(cardOf(only(await bot.say(PEOPLE.adele, 'summary all'))));
-    expect(texts[2]).toMatch(/^All 500 active reviews: \d+ of \d+ reviewed/);
+    expect(texts[2]).toMatch(/^Across the 500 reviews in progress: \d+ of \d+ reviewed/);
     expect(texts).toContain('…and 490 more active reviews (perhaps more: I read the first 500 reviews).');
     const scan = bot.tenant.calls.find((c) => c.method === 'scanInstances');
     expect((scan?.args[0] as unknown[]).length).toBe(500);
