@@ -3,6 +3,7 @@ import { benchCreateReview } from './createReview';
 import { benchGraphEmulator } from './graphEmulator';
 import { benchDigestScan } from './digestScan';
 import { benchReviewReads } from './reviewReads';
+import { benchReviewerSubmit } from './reviewerSubmit';
 
 /** `npm run bench`: every benchmark in turn; each prints its own numbers (no pass/fail). */
 async function main(): Promise<void> {
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   await benchReviewReads();
   process.stdout.write('== Counting the decisions of many reviews (digests)\n');
   await benchDigestScan();
+  process.stdout.write('== Reviewers submitting decisions\n');
+  await benchReviewerSubmit();
 }
 
 main().catch((error: unknown) => {
