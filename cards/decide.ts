@@ -42,7 +42,14 @@ export interface DecideCardData {
   readonly submitTitle: string;
   readonly filter: DecideFilter;
   readonly filters: Readonly<Record<DecideFilter, string>>;
+  /** Args of the bulk buttons (absent: none shown, e.g. a closed review, or while a bulk choice is being confirmed). */
+  readonly bulk?: Readonly<Record<DecideBulk, string>>;
+  /** A bulk choice being confirmed: its Confirm button (e.g. "Approve 1,234 items") and Back, and the justification typed with it. */
+  readonly confirm?: { readonly title: string; readonly args: string; readonly back: string; readonly justification: string };
 }
+
+/** The bulk buttons, as the card names them. */
+export type DecideBulk = 'approveRecommended' | 'denyRecommended' | 'acceptRecommendations';
 
 export const DECIDE_PAGE = 10;
 export const CHOICE_INPUT = 'choice:';
@@ -51,7 +58,9 @@ const ITEM_LIMITS = { name: 120, kind: 160, reason: 200, recorded: 160 } as cons
 
 /** The card, its long texts halved until it fits 28 KB (ten items of emoji or CJK names included). */
 export function renderDecideCard(data: DecideCardData): AdaptiveCardJson {
-  for (const args of [data.previous, data.next, data.submit, ...Object.values(data.filters)]) {
+  const bulk = data.bulk === undefined ? [] : Object.values(data.bulk);
+  const confirm = data.confirm === undefined ? [] : [data.confirm.args, data.confirm.back];
+  for (const args of [data.previous, data.next, data.submit, ...Object.values(data.filters), ...bulk, ...confirm]) {
     if (args.length > 200) throw new Error('Card "decide": args longer than 200 characters');
   }
   for (const item of data.items) if (item.itemId.length > 100) throw new Error('Card "decide": an item id longer than 100 characters');
@@ -65,7 +74,8 @@ function expand(data: DecideCardData, scale: number): AdaptiveCardJson {
   const title = (filter: DecideFilter): string => (filter === data.filter ? `✓ ${FILTER_TITLES[filter]}` : FILTER_TITLES[filter]);
   return expandTemplate('decide', decideTemplate, {
     title: clip(data.title, 256), run: clip(data.run, 300), standing: clip(data.standing, 200),
-    notice: clip(data.notice, Math.max(200, Math.floor(1500 * scale))), noticeColor: data.noticeIsWarning ? 'Attention' : 'Good',
+    notice: clip(data.notice, Math.max(200, Math.floor(1500 * scale))),
+    noticeColor: data.noticeIsWarning ? 'Attention' : data.confirm === undefined ? 'Good' : 'Default',
     itemsTitle: clip(data.itemsTitle, 160), emptyText: clip(data.emptyText, 300),
     items: data.items.slice(0, DECIDE_PAGE).map((item) => ({
       inputId: `${CHOICE_INPUT}${item.itemId}`, name: clip(item.name, limit('name')), kind: clip(item.kind, limit('kind')),
@@ -78,6 +88,9 @@ function expand(data: DecideCardData, scale: number): AdaptiveCardJson {
     previous: data.previous, next: data.next, submit: data.submit, submitTitle: clip(data.submitTitle, 40),
     filterAll: title('all'), filterUndecided: title('undecided'), filterDeny: title('recommendedDeny'), filterGuests: title('guests'),
     showAll: data.filters.all, showUndecided: data.filters.undecided, showDeny: data.filters.recommendedDeny, showGuests: data.filters.guests,
+    bulkApprove: data.bulk?.approveRecommended ?? '', bulkDeny: data.bulk?.denyRecommended ?? '', bulkAccept: data.bulk?.acceptRecommendations ?? '',
+    confirm: data.confirm?.args ?? '', confirmTitle: clip(data.confirm?.title ?? '', 40), back: data.confirm?.back ?? '',
+    justificationValue: clip(data.confirm?.justification ?? '', 500),
   });
 }
 

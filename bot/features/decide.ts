@@ -1,5 +1,4 @@
-import { CHOICE_INPUT, DECIDE_PAGE, renderDecideCard, type DecideFilter } from '../../cards/decide';
-import { unescapeCardText } from '../../cards';
+import { DECIDE_PAGE, renderDecideCard, type DecideFilter } from '../../cards/decide';
 import { decisionWords } from '../../reviews/decisionTally';
 import { describeScope, reviewedGroupId } from '../../reviews/describe';
 import { currentInstance, dayOf } from '../../reviews/describeDefinition';
@@ -7,10 +6,14 @@ import { principalKind, recommendationWords } from '../../reviews/recommendation
 import { timeLeft } from '../../reviews/summary';
 import { plural } from '../../reviews/vocabulary';
 import type { Clock } from '../clock';
-import type { DecisionChoice, ReviewDefinition, ReviewerItem, ReviewInstance } from '../graph/apis';
-import { isItemId, type Choice, type PendingChoices } from '../reviewing/pendingChoices';
+import type { DecisionChoice, ReviewDefinition, ReviewInstance } from '../graph/apis';
+import type { Choice, PendingChoices } from '../reviewing/pendingChoices';
 import { quoted } from '../userText';
+import { BULK_KINDS, buildDecideArgs, decideArgs, parseDecideArgs, pressedOf, type BulkKind, type CardTarget, type DecideStep, type Pressed } from './decideArgs';
+import { askBulk, BULK, confirmBulk, nameOf, namedFailures, type Asking, type Notice, type Ref } from './decideBulk';
 import type { Feature, FeatureContext, FeatureReply } from './feature';
+
+export { decideArgs };
 
 /** What the reviewer's commands are built with (absent where nothing is wired: catalogue tests). */
 export interface ReviewingDeps {
@@ -27,36 +30,13 @@ const EMPTY: Record<DecideFilter, string> = {
   recommendedDeny: 'None of your items is recommended for denial.',
   guests: 'None of your items is a guest.',
 };
-/** Card arguments: `@<definition>/<instance> [filter] [page] [submit]` (built by the bot, re-checked: cards are untrusted). */
-const CARD_ARGS = /^@([\w.-]{1,100})\/([\w.-]{1,100})(?: (all|undecided|recommendedDeny|guests))?(?: (\d{1,6}))?(?: (submit))?$/;
 const NOT_YOURS = 'Only this review\'s reviewers can decide, each on their own card, and this card is not yours: nothing was kept or sent. ' +
   'Type `my reviews` for yours.';
-const MAX_JUSTIFICATION = 500;
 
-/** Args that open the decision card of an instance. */
-export const decideArgs = (definitionId: string, instanceId: string, filter: DecideFilter = 'undecided', page = 0, submit = false): string =>
-  `@${definitionId}/${instanceId} ${filter} ${page}${submit ? ' submit' : ''}`;
+/** A card target; a typed `decide <review>` names no instance (its current one is shown). */
+type Target = Omit<CardTarget, 'instanceId'> & { instanceId?: string };
 
-interface Target { definitionId: string; instanceId?: string; filter: DecideFilter; page: number; submit: boolean }
-
-/** What a press of the card sent: whose card it was, the choices and the justification (untrusted, re-checked). */
-interface Pressed { owner: unknown; choices: Map<string, Choice['decision']>; justification: string }
-
-function pressedOf(context: FeatureContext): Pressed | undefined {
-  const activity = context.turn.activity;
-  if (activity.type !== 'invoke') return undefined;
-  const data = (activity.value as { action?: { data?: unknown } } | undefined)?.action?.data;
-  if (typeof data !== 'object' || data === null) return undefined;
-  const fields = data as Record<string, unknown>;
-  const choices = new Map<string, Choice['decision']>();
-  for (const [key, value] of Object.entries(fields)) {
-    if (!key.startsWith(CHOICE_INPUT) || choices.size >= DECIDE_PAGE) continue;
-    const itemId = key.slice(CHOICE_INPUT.length);
-    if (isItemId(itemId) && (value === 'Approve' || value === 'Deny' || value === 'DontKnow')) choices.set(itemId, value);
-  }
-  const justification = typeof fields.justification === 'string' ? unescapeCardText(fields.justification).trim().slice(0, MAX_JUSTIFICATION) : '';
-  return { owner: fields.for, choices, justification };
-}
+const SHOW: DecideStep = { kind: 'show' };
 
 /** The review a typed `decide <review>` names, among those the user reviews (by id, exact name, then prefix). */
 async function typedTarget(context: FeatureContext, text: string): Promise<Target | FeatureReply> {
@@ -67,26 +47,17 @@ async function typedTarget(context: FeatureContext, text: string): Promise<Targe
   const found = definitions.find((d) => d.id.toLowerCase() === wanted) ?? definitions.find((d) => name(d) === wanted)
     ?? (definitions.filter((d) => name(d).startsWith(wanted)).length === 1 ? definitions.find((d) => name(d).startsWith(wanted)) : undefined);
   if (found === undefined) return { text: `You review no access review called ${quoted(text.trim())}. \`my reviews\` lists the ones you do.` };
-  return { definitionId: found.id, filter: 'undecided', page: 0, submit: false };
-}
-
-function targetOf(args: string): Target | undefined {
-  const match = CARD_ARGS.exec(args.trim());
-  if (match === null) return undefined;
-  return {
-    definitionId: match[1] ?? '', instanceId: match[2] ?? '', filter: (match[3] as DecideFilter | undefined) ?? 'undecided',
-    page: Math.min(Number(match[4] ?? 0), 10_000), submit: match[5] === 'submit',
-  };
+  return { definitionId: found.id, filter: 'undecided', page: 0, step: SHOW };
 }
 
 const isOpen = (instance: ReviewInstance): boolean => (instance.status ?? '').toLowerCase() === 'inprogress';
-const nameOf = (item: ReviewerItem | undefined, fallback: string): string => item?.principal.displayName ?? item?.principal.userPrincipalName ?? fallback;
 
 /**
  * `decide <review>` and the decision card's buttons (personal chat only; the reviewer's own token): one page of their
  * items with a choice each. A press keeps the page's choices as pending (in the bot's store), then shows the page
- * asked for, or submits every pending choice with batchRecordDecisions, once (a claim: a double press or two replicas
- * send it once). Items Graph refuses stay pending, named with Graph's reason.
+ * asked for, or submits every pending choice (a PATCH per item, in `$batch` requests), once (a claim: a double press or two replicas
+ * send it once). Items Graph refuses stay pending, named with Graph's reason. The bulk buttons (approve all recommended
+ * approve, deny all recommended deny, accept all recommendations) first say how many items they touch, then act once.
  */
 export const decideFeature = (deps: ReviewingDeps | undefined): Feature => ({
   async run(context) {
@@ -94,7 +65,7 @@ export const decideFeature = (deps: ReviewingDeps | undefined): Feature => ({
     const pressed = pressedOf(context);
     // A card made for someone else changes nothing, before any Graph call.
     if (pressed !== undefined && pressed.owner !== context.userId) return { text: NOT_YOURS };
-    const parsed = targetOf(context.args) ?? await typedTarget(context, context.args);
+    const parsed = parseDecideArgs(context.args) ?? await typedTarget(context, context.args);
     if ('text' in parsed || 'card' in parsed) return parsed;
     const target = parsed;
     const [definition, runs] = await Promise.all([
@@ -107,21 +78,29 @@ export const decideFeature = (deps: ReviewingDeps | undefined): Feature => ({
       return { text: `Only the reviewers of ${quoted(reviewName)} can decide on its items, and you have none in it: nothing was kept or sent.` };
     }
     const ref = { definitionId: definition.id, instanceId: instance.id };
-    const notices: Array<{ text: string; warning: boolean }> = [];
+    const notices: Notice[] = [];
+    const { step } = target;
+    let asking: Asking | undefined;
     if (!isOpen(instance)) {
       // The card says the review has closed; a press on it keeps and sends nothing.
-      if ((pressed !== undefined && pressed.choices.size > 0) || target.submit) notices.push({ text: 'Nothing was kept or sent.', warning: true });
+      if ((pressed !== undefined && pressed.choices.size > 0) || step.kind === 'submit' || step.kind === 'confirm') notices.push({ text: 'Nothing was kept or sent.', warning: true });
     } else {
       if (pressed !== undefined && pressed.choices.size > 0) notices.push(...await keepChoices(context, deps, definition, ref, pressed));
-      if (target.submit) notices.push(await submitPending(context, deps, ref));
+      if (step.kind === 'submit') notices.push(await submitPending(context, deps, ref));
+      if (step.kind === 'bulk' || step.kind === 'confirm') {
+        const justification = pressed?.justification ?? '';
+        const bulk = step.kind === 'bulk' ? await askBulk(context, deps, definition, ref, step.bulk, justification)
+          : await confirmBulk(context, deps, definition, ref, { kind: step.bulk, count: step.count, justification });
+        notices.push(bulk.notice);
+        asking = bulk.asking;
+      }
     }
-    return renderPage(context, deps, definition, instance, target, notices);
+    return renderPage(context, deps, definition, instance, target, notices, asking);
   },
 });
 
 /** Keeps the page's choices as pending; approvals without the justification the review requires are not kept. */
-async function keepChoices(context: FeatureContext, deps: ReviewingDeps, definition: ReviewDefinition, ref: { definitionId: string; instanceId: string },
-  pressed: Pressed): Promise<Array<{ text: string; warning: boolean }>> {
+async function keepChoices(context: FeatureContext, deps: ReviewingDeps, definition: ReviewDefinition, ref: Ref, pressed: Pressed): Promise<Notice[]> {
   const required = definition.settings?.justificationRequiredOnApproval === true;
   const existing = (await deps.pending.get(context.userId, ref.instanceId))?.choices ?? {};
   const changes = new Map<string, Choice | null>();
@@ -145,7 +124,7 @@ async function keepChoices(context: FeatureContext, deps: ReviewingDeps, definit
 }
 
 /** Sends every pending choice of this reviewer for the instance, once; what Graph refuses stays pending. */
-async function submitPending(context: FeatureContext, deps: ReviewingDeps, ref: { definitionId: string; instanceId: string }): Promise<{ text: string; warning: boolean }> {
+async function submitPending(context: FeatureContext, deps: ReviewingDeps, ref: Ref): Promise<Notice> {
   const outcome = await deps.pending.claim(context.userId, ref.instanceId, async () => {
     const entries = Object.entries((await deps.pending.get(context.userId, ref.instanceId))?.choices ?? {});
     if (entries.length === 0) return { text: 'Nothing pending to send: choose Approve, Deny or Don\'t know first.', warning: false };
@@ -163,10 +142,7 @@ async function submitPending(context: FeatureContext, deps: ReviewingDeps, ref: 
     const sent = choices.length === 0 ? { recorded: [], failed: [], requests: 0 } : await context.graph.reviewer.recordDecisions(ref.definitionId, ref.instanceId, choices);
     await deps.pending.change(context.userId, ref, new Map([...sent.recorded, ...gone].map((id) => [id, null])));
     const parts = [sent.recorded.length > 0 ? `Sent: ${plural(sent.recorded.length, 'decision')} recorded.` : 'Nothing was recorded.'];
-    if (sent.failed.length > 0) {
-      const named = sent.failed.slice(0, 5).map(({ itemId, error }) => `${nameOf(items.get(itemId), itemId)}: ${error.userMessage.replace(/[.\s]+$/u, '')}`);
-      parts.push(`Not recorded, still pending (${sent.failed.length}): ${named.join('; ')}${sent.failed.length > 5 ? `; and ${sent.failed.length - 5} more` : ''}.`);
-    }
+    if (sent.failed.length > 0) parts.push(`Not recorded, still pending (${sent.failed.length}): ${namedFailures(sent.failed, items)}.`);
     if (gone.length > 0) parts.push(`${plural(gone.length, 'choice')} for items no longer yours ${gone.length === 1 ? 'was' : 'were'} dropped.`);
     return { text: parts.join(' '), warning: sent.failed.length > 0 || gone.length > 0 };
   });
@@ -174,7 +150,7 @@ async function submitPending(context: FeatureContext, deps: ReviewingDeps, ref: 
 }
 
 async function renderPage(context: FeatureContext, deps: ReviewingDeps, definition: ReviewDefinition, instance: ReviewInstance, target: Target,
-  notices: ReadonlyArray<{ text: string; warning: boolean }>): Promise<FeatureReply> {
+  notices: readonly Notice[], asking: Asking | undefined): Promise<FeatureReply> {
   const ref = { definitionId: definition.id, instanceId: instance.id };
   const groupId = reviewedGroupId(definition);
   const read = (page: number): ReturnType<typeof context.graph.reviewer.myItems> =>
@@ -196,7 +172,7 @@ async function renderPage(context: FeatureContext, deps: ReviewingDeps, definiti
   const now = deps.clock.now();
   const settings = definition.settings;
   const from = page * DECIDE_PAGE;
-  const args = (filter: DecideFilter, to: number, submit = false): string => decideArgs(ref.definitionId, ref.instanceId, filter, to, submit);
+  const args = (filter: DecideFilter, to: number, step: DecideStep = SHOW): string => buildDecideArgs({ ...ref, filter, page: to, step });
   const closed = open ? [] : [{ text: `This review has closed (${instance.status ?? 'finished'}): decisions can no longer be recorded.`, warning: true }];
   const shown = [...closed, ...notices];
   return {
@@ -227,10 +203,19 @@ async function renderPage(context: FeatureContext, deps: ReviewingDeps, definiti
       owner: context.userId,
       previous: page > 0 ? args(target.filter, page - 1) : '',
       next: from + items.items.length < items.total ? args(target.filter, page + 1) : '',
-      submit: open ? args(target.filter, page, true) : '',
+      submit: open ? args(target.filter, page, { kind: 'submit' }) : '',
       submitTitle: pendingCount > 0 ? `Submit ${pendingCount.toLocaleString('en-US')} pending` : 'Submit',
       filter: target.filter,
       filters: Object.fromEntries(FILTERS.map((filter) => [filter, args(filter, 0)])) as Record<DecideFilter, string>,
+      // While a bulk choice waits for its Confirm, its Confirm and Back replace the bulk buttons.
+      ...(open && asking === undefined
+        ? { bulk: Object.fromEntries(BULK_KINDS.map((kind) => [kind, args(target.filter, page, { kind: 'bulk', bulk: kind })])) as Record<BulkKind, string> } : {}),
+      ...(open && asking !== undefined ? {
+        confirm: {
+          title: BULK[asking.kind].confirm(asking.count), args: args(target.filter, page, { kind: 'confirm', bulk: asking.kind, count: asking.count }),
+          back: args(target.filter, page), justification: asking.justification,
+        },
+      } : {}),
     }),
   };
 }

@@ -82,11 +82,14 @@ Promise<DefinitionsFromPage> {
 /**
  * The instances of each definition (first Graph page of each, in one `$batch` of up to 20 requests): for the list's
  * "current run ends". A definition whose instances cannot be read (deleted meanwhile, refused) gets none.
+ * `asReviewer`: only those the caller reviews (`instances/filterByCurrentUser(on='reviewer')`), with their scope.
  */
-export async function instancesOf(client: Client, definitionIds: readonly string[]): Promise<Map<string, ReviewInstance[]>> {
-  const what = 'read the runs of the access reviews';
+export async function instancesOf(client: Client, definitionIds: readonly string[], options: { asReviewer?: boolean } = {}): Promise<Map<string, ReviewInstance[]>> {
+  const what = options.asReviewer === true ? 'read the runs of the access reviews you review' : 'read the runs of the access reviews';
+  const list = options.asReviewer === true ? "instances/filterByCurrentUser(on='reviewer')" : 'instances';
+  const fields = options.asReviewer === true ? [...INSTANCE_FIELDS, 'scope'] : INSTANCE_FIELDS;
   try {
-    const paths = definitionIds.map((id) => `${DEFINITIONS}/${encodeURIComponent(id)}/instances?$top=${GRAPH_PAGE}&$select=${INSTANCE_FIELDS.join(',')}`);
+    const paths = definitionIds.map((id) => `${DEFINITIONS}/${encodeURIComponent(id)}/${list}?$top=${GRAPH_PAGE}&$select=${fields.join(',')}`);
     const answers = paths.length === 0 ? [] : await batchGet(client, BATCH_HOST, paths);
     const result = new Map<string, ReviewInstance[]>();
     answers.forEach((answer, index) => {

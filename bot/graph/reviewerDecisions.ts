@@ -1,12 +1,13 @@
 import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { AppError } from '../errors';
-import { countSchema, decisionSchema, definitionSchema, instanceSchema, pageOf, parseAnswer } from './answers';
+import { countSchema, decisionSchema, definitionSchema, pageOf, parseAnswer } from './answers';
 import type { DecisionChoice, RecordOutcome, ReviewDefinition, ReviewerItem, ReviewerItemFilter, ReviewInstance } from './apis';
 import { innerError, retryAfterSeconds, retryDelayMs, RETRYABLE, scanInstances, type InnerResponse, type InstanceRef } from './decisionScan';
 import { toAppError } from './graphErrors';
 import { odataFilter, type EncodedFilter } from './odata';
-import { batchGet, MAX_BATCH, relativeGraphPath } from './requests';
+import { instancesOf } from './definitionPages';
+import { MAX_BATCH, relativeGraphPath } from './requests';
 
 /**
  * The reviewer's side of Graph (ReviewerApi in apis.ts), always with the reviewer's own delegated token: the three-level
@@ -26,10 +27,7 @@ const DEFINITIONS = '/identityGovernance/accessReviews/definitions';
 const BY_REVIEWER = "filterByCurrentUser(on='reviewer')";
 /** Graph's largest page on these lists. */
 const PAGE = 100;
-/** Any host: BatchRequestContent keeps only the path of each request (requests.ts). */
-const BATCH_HOST = 'https://graph.microsoft.com';
 const DEFINITION_FIELDS = ['id', 'displayName', 'status', 'descriptionForReviewers', 'scope', 'instanceEnumerationScope', 'settings'];
-const INSTANCE_FIELDS = ['id', 'status', 'startDateTime', 'endDateTime', 'scope'];
 /** What a ReviewerItem is read from (`principal` carries its id, names, type and last sign-in). */
 const ITEM_FIELDS = ['id', 'decision', 'justification', 'recommendation', 'principal', 'resource'];
 /** `$batch` requests of decisions in flight at once. */
@@ -38,7 +36,6 @@ const WRITE_BATCHES_IN_FLIGHT = 3;
 const WRITE_RETRIES = 4;
 
 const definitionPage = pageOf(definitionSchema);
-const instancePage = pageOf(instanceSchema);
 /** A page of items with `@odata.count` when Graph gives it (Microsoft's examples show it unasked; nothing documents it). */
 const itemPage = pageOf(decisionSchema).extend({ '@odata.count': countSchema.optional().catch(undefined) });
 /** A decision item as decisionSchema reads it (every field the reviewer sees, unlike the export's ExportedDecision). */
@@ -102,24 +99,8 @@ export async function myDefinitions(client: Client, maxPages = 10): Promise<{ de
 }
 
 /** Per definition, the first page of the instances the caller reviews (20 definitions to a `$batch`); unreadable ones left out. */
-export async function myInstances(client: Client, definitionIds: readonly string[]): Promise<Map<string, ReviewInstance[]>> {
-  const what = 'read the runs of the access reviews you review';
-  try {
-    const paths = definitionIds.map((id) =>
-      `${DEFINITIONS}/${encodeURIComponent(id)}/instances/${BY_REVIEWER}?$top=${PAGE}&$select=${INSTANCE_FIELDS.join(',')}`);
-    const answers = paths.length === 0 ? [] : await batchGet(client, BATCH_HOST, paths);
-    const result = new Map<string, ReviewInstance[]>();
-    answers.forEach((answer, index) => {
-      const id = definitionIds[index];
-      if (id === undefined || answer.status !== 200) return;
-      const parsed = instancePage.safeParse(answer.body);
-      if (parsed.success) result.set(id, parsed.data.value.map((instance) => ({ ...instance })));
-    });
-    return result;
-  } catch (error) {
-    throw toAppError(error, 'read', what);
-  }
-}
+export const myInstances = (client: Client, definitionIds: readonly string[]): Promise<Map<string, ReviewInstance[]>> =>
+  instancesOf(client, definitionIds, { asReviewer: true });
 
 /**
  * Per instance, the caller's items and how many are `NotReviewed`: pages of `id,decision` of every instance packed into

@@ -100,6 +100,8 @@ export class FakeTenant {
   defaultDirectoryRoles: Partial<DirectoryRoles> = {};
   /** How many times `forApp()` was asked for (scheduled work only). */
   appViews = 0;
+  /** Decision items (by id) whose recording Graph refuses in `recordDecisions`, with its error (the item stays as it was). */
+  readonly refusals = new Map<string, AppError>();
   private readonly failures = new Map<FakeMethod, Failure[]>();
   private nextId = 1;
 
@@ -437,7 +439,10 @@ function fakeReviewer(tenant: FakeTenant, as: string, call: <T>(method: FakeMeth
       const outcome: RecordOutcome = { recorded: [], failed: [], requests: Math.ceil(choices.length / 20) };
       for (const choice of choices) {
         const found = mine(run).find(({ id }) => id === choice.itemId);
-        if (run.status !== 'InProgress') {
+        const refusal = tenant.refusals.get(choice.itemId);
+        if (refusal !== undefined) {
+          outcome.failed.push({ itemId: choice.itemId, error: refusal });
+        } else if (run.status !== 'InProgress') {
           outcome.failed.push({ itemId: choice.itemId, error: new AppError('InvalidInput', 'The review is not in progress.', { status: 400 }) });
         } else if (found === undefined) {
           outcome.failed.push({ itemId: choice.itemId, error: new AppError('Forbidden', 'Only the reviewers of this item can decide it.', { status: 403 }) });
