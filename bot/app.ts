@@ -12,7 +12,8 @@ import { ConversationStore } from './conversations';
 import { botbuilderConnector } from './proactive/botConnector';
 import { ProactiveSender } from './proactive/sender';
 import { createDigestScheduler, DIGEST_TICK_MS, LOCAL_DIGEST_TICK_MS } from './digests/wiring';
-import { intervalTicker } from './digests/scheduler';
+import { intervalTicker, type Ticker } from './digests/scheduler';
+import { createNudgeScheduler } from './reviewing/nudgeWiring';
 import { PendingChoices } from './reviewing/pendingChoices';
 import { SubscriptionStore } from './digests/subscriptions';
 import { RootDialog, wizardContext } from './dialogs/rootDialog';
@@ -144,10 +145,13 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
     });
   }
   const digests = createDigestScheduler({ storage, clock, log, conversations, graph, sender: proactive });
+  const nudges = createNudgeScheduler({ storage, clock, log, conversations, graph, sender: proactive });
   // Local mode: every tick first follows the local tenant's clock, so `POST /_emulator/clock {"advance":"P7D"}` brings next week's digest within seconds.
-  digests.start(config.localMode && sync !== undefined
+  const ticker: Ticker = config.localMode && sync !== undefined
     ? (tick) => intervalTicker(LOCAL_DIGEST_TICK_MS)(() => { void sync().then(tick, tick); })
-    : intervalTicker(DIGEST_TICK_MS));
+    : intervalTicker(DIGEST_TICK_MS);
+  digests.start(ticker);
+  nudges.start(ticker);
   const health: HealthCheck[] = [{ name: 'storage', check: async () => { await storage.read(['health/probe']); } }];
   if (config.localMode) {
     if (config.aad.metadataUrl) health.push(httpReachable('identityProvider', config.aad.metadataUrl));
@@ -159,7 +163,7 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
     tokens,
     proactive,
     close: async () => {
-      await digests.stop();
+      await Promise.all([digests.stop(), nudges.stop()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
       });

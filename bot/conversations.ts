@@ -51,6 +51,11 @@ export class ConversationStore {
     return `conversation-teams/${teamId}`;
   }
 
+  /** A user's personal chat with the bot, by their Entra object id (nudges find reviewers' chats through it). */
+  private static personalKey(aadObjectId: string): string {
+    return `conversations/personal/${aadObjectId.toLowerCase()}`;
+  }
+
   /** Keeps the turn's conversation reference (`force`: write even if this process wrote the same one, e.g. on install). */
   async remember(turn: TurnContext, scope: Scope, options: { force?: boolean } = {}): Promise<void> {
     const full = TurnContext.getConversationReference(turn.activity);
@@ -65,7 +70,22 @@ export class ConversationStore {
     const item: StoredConversation = { reference, scope, ...teams, updatedAt: isoNow(this.clock) };
     await this.store.write({ [ConversationStore.key(conversationId)]: { ...item, eTag: '*' } });
     if (teams.teamId !== undefined) await this.updateTeamIndex(teams.teamId, (ids) => (ids.includes(conversationId) ? undefined : [...ids, conversationId]));
+    // One personal chat per user and bot: the latest one seen wins (a reinstall may bring a new conversation id).
+    const userId = scope === 'personal' ? full.user?.aadObjectId : undefined;
+    if (userId) await this.store.write({ [ConversationStore.personalKey(userId)]: { conversationId, eTag: '*' } });
     this.known.set(conversationId, fingerprint);
+  }
+
+  /**
+   * The user's personal chat with the bot (by Entra object id), when the bot has one stored: the index points at the
+   * conversation, which must still be stored (uninstalls forget it; the index entry left behind then finds nothing).
+   */
+  async personalConversationOf(aadObjectId: string): Promise<(StoredConversation & { conversationId: string }) | undefined> {
+    const key = ConversationStore.personalKey(aadObjectId);
+    const index = (await this.store.read([key]))[key] as { conversationId?: unknown } | undefined;
+    if (typeof index?.conversationId !== 'string') return undefined;
+    const stored = await this.get(index.conversationId);
+    return stored?.scope === 'personal' ? { ...stored, conversationId: index.conversationId } : undefined;
   }
 
   async get(conversationId: string): Promise<StoredConversation | undefined> {
