@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
-import { isAppError } from '../errors';
-import type { KeyValueStore } from '../storage/keyValueStore';
+import { writeIfMatch, type KeyValueStore } from '../storage/keyValueStore';
 
 /**
  * One record per (subscription, period), shared by every bot process on the store: the lease (who is working on
@@ -109,7 +108,7 @@ export class RunLeases {
     if (eTag === undefined) {
       return (await this.store.writeIfAbsent(key, { ...record })) ? { key, token, record } : undefined;
     }
-    return (await this.writeOver(key, record, eTag)) ? { key, token, record } : undefined;
+    return (await writeIfMatch(this.store, key, record, eTag)) ? { key, token, record } : undefined;
   }
 
   /** Extends a held lease to now + leaseMs; false when it is no longer held (taken over after expiry, or gone). */
@@ -149,19 +148,9 @@ export class RunLeases {
       if (stored?.lease?.token !== held.token) return false;
       const { eTag, ...record } = stored;
       if (eTag === undefined) return false;
-      if (await this.writeOver(held.key, update(record), eTag)) return true;
+      if (await writeIfMatch(this.store, held.key, update(record), eTag)) return true;
     }
     return false;
   }
 
-  /** One conditional write; false when the eTag no longer matches (another process changed the record first). */
-  private async writeOver(key: string, record: RunRecord, eTag: string): Promise<boolean> {
-    try {
-      await this.store.write({ [key]: { ...record, eTag } });
-      return true;
-    } catch (error) {
-      if (isAppError(error, 'StorageConflict')) return false;
-      throw error;
-    }
-  }
 }

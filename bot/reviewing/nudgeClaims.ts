@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NudgeKind } from '../../cards/nudge';
 import { isoNow, type Clock } from '../clock';
-import { isAppError } from '../errors';
 import type { Logger } from '../logger';
-import type { KeyValueStore } from '../storage/keyValueStore';
+import { writeIfMatch, type KeyValueStore } from '../storage/keyValueStore';
 
 /** A claim not settled within this (its holder died while posting) may be taken over by another process. */
 export const NUDGE_CLAIM_MS = 5 * 60_000;
@@ -62,7 +61,7 @@ export class NudgeClaims {
     if (previous === undefined) return (await this.store.writeIfAbsent(key, { ...record })) ? { key, token } : undefined;
     if (previous.eTag === undefined || previous.outcome !== undefined) return undefined;
     this.log.warn({ ...what, previousHolder: previous.holder }, 'nudges: taking over a claim whose holder did not settle it');
-    return (await this.writeOver(key, record, previous.eTag)) ? { key, token } : undefined;
+    return (await writeIfMatch(this.store, key, record, previous.eTag)) ? { key, token } : undefined;
   }
 
   /** Records the outcome if the claim is still this process's; false when another took it over (logged). */
@@ -73,16 +72,7 @@ export class NudgeClaims {
       return false;
     }
     const { eTag, ...record } = stored;
-    return this.writeOver(held.key, { ...record, ...outcome, settledAt: isoNow(this.clock) }, eTag);
+    return writeIfMatch(this.store, held.key, { ...record, ...outcome, settledAt: isoNow(this.clock) }, eTag);
   }
 
-  private async writeOver(key: string, record: NudgeRecord, eTag: string): Promise<boolean> {
-    try {
-      await this.store.write({ [key]: { ...record, eTag } });
-      return true;
-    } catch (error) {
-      if (isAppError(error, 'StorageConflict')) return false;
-      throw error;
-    }
-  }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { AppError, isAppError } from '../errors';
-import type { KeyValueStore } from '../storage/keyValueStore';
+import { writeIfMatch, type KeyValueStore } from '../storage/keyValueStore';
 
 /** A reviewer's choice for one item, kept until Submit sends it. */
 export interface Choice {
@@ -82,13 +82,7 @@ export class PendingChoices {
     if (!(await this.store.writeIfAbsent(key, { at: now }))) {
       const held = (await this.store.read([key]))[key] as { at?: unknown; eTag?: string } | undefined;
       const stale = held !== undefined && typeof held.at === 'number' && now - held.at > CLAIM_MS;
-      if (!stale) return undefined;
-      try {
-        await this.store.write({ [key]: { at: now, eTag: held.eTag ?? '' } });
-      } catch (error) {
-        if (isAppError(error, 'StorageConflict')) return undefined;
-        throw error;
-      }
+      if (!stale || !(await writeIfMatch(this.store, key, { at: now }, held.eTag ?? ''))) return undefined;
     }
     try {
       return await send();

@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import { isAppError } from '../errors';
 
 /**
  * botbuilder `Storage` (bot and dialog state) plus the one primitive the bot needs beyond it:
@@ -25,3 +26,14 @@ export interface KeyValueStore extends Storage {
   close(): Promise<void>;
 }
 
+
+/** One conditional write of `item` over `eTag`; false when the eTag no longer matches (another writer changed it first). */
+export async function writeIfMatch(store: Pick<KeyValueStore, 'write'>, key: string, item: object, eTag: string): Promise<boolean> {
+  try {
+    await store.write({ [key]: { ...item, eTag } });
+    return true;
+  } catch (error) {
+    if (isAppError(error, 'StorageConflict')) return false;
+    throw error;
+  }
+}

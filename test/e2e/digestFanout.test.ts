@@ -1,10 +1,9 @@
 import { TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS } from '../../bot/proactive/limits';
-import { BOT_APP_ID, TENANT_ID } from '../../dev/tenant/tenant';
 import { blockTexts as texts } from '../cards/cardNodes';
-import { startBot, type BotProcess } from '../support/botProcess';
 import { connectorRates } from '../support/connectorLimits';
-import { control, startLocalTenant, type LocalTenant } from '../support/localTenant';
-import { SALES_TEAM, TeamsClient, USERS, type Scope, type TeamsTeam } from '../support/teamsClient';
+import { control } from '../support/localTenant';
+import { useLocalStack } from '../support/localStack';
+import { SALES_TEAM, USERS, type Scope, type TeamsTeam } from '../support/teamsClient';
 
 /**
  * Issue 12's fan-out over real HTTP, through the bot's own scheduler: 100 channels of one team subscribe to a daily
@@ -24,24 +23,11 @@ const channelScope = (channelId: string): Scope => ({ kind: 'channel', teamId: B
 
 jest.setTimeout(150_000);
 
-let tenant: LocalTenant;
-let bot: BotProcess;
-let teams: TeamsClient;
-
-beforeAll(async () => {
-  tenant = await startLocalTenant();
-  bot = await startBot(tenant, { env: { SSO_MODE: 'local' } });
-  teams = await TeamsClient.start({ botUrl: bot.messagesUrl, tenantId: TENANT_ID, botId: BOT_APP_ID, teams: [BIG_SALES] });
-});
-
-afterAll(async () => {
-  await teams?.stop();
-  await bot?.stop();
-  await tenant?.dispose();
-});
+const stack = useLocalStack({ env: { SSO_MODE: 'local' }, teams: [BIG_SALES] });
 
 /** The bot's answer to one message in a channel (its text). */
 async function sayIn(channelId: string, text: string): Promise<string> {
+  const { teams } = stack;
   const before = teams.sent.length;
   await teams.message(USERS.adele, text, channelScope(channelId));
   const reply = await teams.waitFor(() => teams.sent.slice(before).find((sent) => sent.conversationId.startsWith(channelId) && typeof sent.activity.text === 'string'), 20_000);
@@ -50,6 +36,7 @@ async function sayIn(channelId: string, text: string): Promise<string> {
 
 /** Digest posts (new activities, not updates) per conversation. */
 function digestPosts(): Map<string, number> {
+  const { teams } = stack;
   const posts = new Map<string, number>();
   for (const sent of teams.activities) {
     if (sent.kind === 'update' || !texts(sent.activity).includes(DIGEST_TITLE)) continue;
@@ -60,6 +47,7 @@ function digestPosts(): Map<string, number> {
 }
 
 test('100 channels due at the same minute: each gets its digest once, 429s retried, Teams\' rates never exceeded', async () => {
+  const { teams, tenant } = stack;
   // Subscribing goes one channel after another (each answer read), as people would.
   for (const channel of BIG_SALES.channels) {
     expect(await sayIn(channel.id, 'subscribe all daily at 09:00')).toMatch(/^Subscribed: this channel gets a digest of all reviews every day at 09:00 /);
