@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory,
-  INVOKE_RESPONSE_KEY, type BotState, type TurnContext,
+  INVOKE_RESPONSE_KEY, type Activity, type BotState, type InvokeResponse, type TurnContext,
 } from 'botbuilder';
-import type { AppConfig } from './config';
+import { credentialSummary, type AppConfig } from './config';
 import { appErrorIn } from './errors';
 import type { Logger } from './logger';
 
@@ -25,21 +25,49 @@ export interface ChannelAuthOverride {
 export type ConnectorCredentialsOverride = NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1]>;
 
 /**
+ * CloudAdapter whose inbound path the bot's HTTP layer drives itself. CloudAdapter.process prints every refused
+ * channel token's error (stack included) with console.error, beside the logger; {@link processInbound} throws it
+ * instead (an AuthenticationError, statusCode 401), so answerActivity logs one structured line.
+ */
+export class ChannelAdapter extends CloudAdapter {
+  /** Authenticates the activity (the Authorization header) and runs the turn; the invoke response, if any. */
+  processInbound(authHeader: string, activity: Activity, logic: (turn: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+/**
+ * The settings botbuilder's configuration classes read. With the Entra app's certificate (config.bot.certificate:
+ * the bot's own app) ConfigurationServiceClientCredentialFactory builds botframework-connector's
+ * CertificateServiceClientCredentialsFactory (SHA-1 thumbprint + PEM key) instead of the password one; the
+ * password is then not passed at all.
+ */
+export function botFrameworkSettings(config: AppConfig, channelAuth?: ChannelAuthOverride): Record<string, string> {
+  const certificate = config.bot.certificate;
+  return {
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: certificate ? '' : config.bot.appPassword ?? '',
+    // Without an app id authentication is off; SingleTenant would insist on one.
+    MicrosoftAppType: config.bot.appId === '' ? 'MultiTenant' : config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId ?? '',
+    ...(certificate ? { CertificateThumbprint: certificate.thumbprintSha1, CertificatePrivateKey: certificate.privateKey } : {}),
+    ...(channelAuth ? { ToBotFromChannelOpenIdMetadataUrl: channelAuth.openIdMetadataUrl, ToBotFromChannelTokenIssuer: channelAuth.tokenIssuer } : {}),
+  };
+}
+
+/**
  * CloudAdapter with Bot Framework authentication from configuration: every inbound activity's JWT is
  * validated when an app id is configured; with none (local mode) authentication is off, as for the Playground.
  */
 export function createAdapter(config: AppConfig, dialogStates: BotState, log: Logger, channelAuth?: ChannelAuthOverride,
-  connectorCredentials?: ConnectorCredentialsOverride): CloudAdapter {
-  const settings = {
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppPassword: config.bot.appPassword ?? '',
-    // Without an app id authentication is off; SingleTenant would insist on one.
-    MicrosoftAppType: config.bot.appId === '' ? 'MultiTenant' : config.bot.appType,
-    MicrosoftAppTenantId: config.bot.tenantId ?? '',
-    ...(channelAuth ? { ToBotFromChannelOpenIdMetadataUrl: channelAuth.openIdMetadataUrl, ToBotFromChannelTokenIssuer: channelAuth.tokenIssuer } : {}),
-  };
+  connectorCredentials?: ConnectorCredentialsOverride): ChannelAdapter {
+  const settings = botFrameworkSettings(config, channelAuth);
+  if (config.bot.appId !== '') {
+    const credential = config.bot.appType === 'UserAssignedMSI' ? 'managed identity' : config.bot.certificate ? credentialSummary(config.bot.certificate) : 'secret';
+    log.info({ appId: config.bot.appId, credential }, 'Bot Framework credential');
+  }
   const credentials = connectorCredentials ?? new ConfigurationServiceClientCredentialFactory(settings);
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings, credentials));
+  const adapter = new ChannelAdapter(new ConfigurationBotFrameworkAuthentication(settings, credentials));
   adapter.onTurnError = turnErrorHandler(dialogStates, log);
   return adapter;
 }

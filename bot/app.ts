@@ -43,7 +43,7 @@ import { ExportService } from './exports/exportService';
 import { FeatureRunner, userGraph } from './features/runner';
 import { GraphClientFactory } from './graph/graphClient';
 import { GraphSeam } from './graph/graphSeam';
-import { httpReachable, type HealthCheck } from './health';
+import { httpReachable, productionHealthChecks, type HealthCheck } from './health';
 import type { Logger } from './logger';
 import { createServer } from './server';
 import type { KeyValueStore } from './storage/keyValueStore';
@@ -156,6 +156,8 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
   if (config.localMode) {
     if (config.aad.metadataUrl) health.push(httpReachable('identityProvider', config.aad.metadataUrl));
     health.push(httpReachable('graph', `${config.graphBaseUrl}/v1.0/`));
+  } else {
+    health.push(...productionHealthChecks(config));
   }
   const server = createServer({ adapter, bot, health, signIn: new SignInPages(config, tokens.authorizeEndpoint), log, localMode: config.localMode });
   return {

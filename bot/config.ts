@@ -1,6 +1,9 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { systemClock, type Clock } from './clock';
 import { AppError } from './errors';
 
 /** Values of the local tenant (spec/local-tenant.md) used when no Teams app id is configured. */
@@ -38,6 +41,7 @@ const Schema = z.object({
   MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
   AAD_CLIENT_ID: optional,
   AAD_CLIENT_SECRET: optional,
+  AAD_CLIENT_CERTIFICATE_PATH: optional,
   AAD_TENANT_ID: optional,
   AAD_AUTHORITY_HOST: optional.pipe(url.optional()),
   AAD_METADATA_URL: optional.pipe(url.optional()),
@@ -58,6 +62,26 @@ const Schema = z.object({
 /** Every environment key the bot reads (documented one by one in .env.sample). */
 export const CONFIG_KEYS: readonly string[] = Object.keys(Schema.shape);
 
+/**
+ * The Entra app's certificate credential, read from one PEM file (private key + certificate, chain optional).
+ * `privateKey` is a secret: never logged (the logger redacts `privateKey` fields) and absent from the summary.
+ */
+export interface ClientCertificate {
+  /** The file it came from (AAD_CLIENT_CERTIFICATE_PATH). */
+  path: string;
+  /** Hex SHA-256 thumbprint of the leaf certificate (msal-node's `thumbprintSha256`; Entra shows it too). */
+  thumbprintSha256: string;
+  /** Hex SHA-1 thumbprint (botbuilder's CertificateServiceClientCredentialsFactory wants this one). */
+  thumbprintSha1: string;
+  /** The private key, PKCS#8 PEM. */
+  privateKey: string;
+  /** The certificates of the file, PEM, leaf first (msal-node's `x5c`). */
+  x5c: string;
+  subject: string;
+  /** Expiry, ISO 8601. */
+  notAfter: string;
+}
+
 export interface AppConfig {
   port: number;
   /** Listen address: loopback in local mode (nothing else is allowed there), all interfaces otherwise (containers). */
@@ -65,9 +89,19 @@ export interface AppConfig {
   logLevel: string;
   /** No Teams app id: Bot Framework authentication off, local tenant defaults. */
   localMode: boolean;
-  bot: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string };
-  /** The Entra app the bot exchanges tokens as (on-behalf-of and client credentials). */
-  aad: { clientId: string; clientSecret: string; tenantId: string; authority: string; metadataUrl: string | undefined };
+  /**
+   * `certificate`: the Entra app's certificate when the bot's Bot Framework identity is that same app (then it
+   * replaces MicrosoftAppPassword for Bot Framework too); undefined = the password (or the managed identity).
+   */
+  bot: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string; certificate: ClientCertificate | undefined };
+  /**
+   * The Entra app the bot exchanges tokens as (on-behalf-of and client credentials). With a certificate the
+   * secret is not used (`clientSecret` undefined): one credential, the stronger one.
+   */
+  aad: {
+    clientId: string; clientSecret: string | undefined; certificate: ClientCertificate | undefined; tenantId: string; authority: string;
+    metadataUrl: string | undefined;
+  };
   sso: { mode: 'teams' | 'local'; appIdUri: string; connectionName: string; localTokenUrl: string };
   graphBaseUrl: string;
   publicBaseUrl: string;
@@ -84,7 +118,7 @@ export interface AppConfig {
  * refused key in a single error. Without MicrosoftAppId the bot runs in local mode against the local tenant,
  * on loopback only; with it, only Microsoft's hosts over https (see {@link productionProblems}).
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): Readonly<AppConfig> {
   // An empty value (KEY= in .env) means "not set", so the default applies.
   const given = Object.fromEntries(Object.entries(env).flatMap(([key, value]) => (value === undefined || value.trim() === '' ? [] : [[key, value.trim()]])));
   const parsed = Schema.safeParse(given);
@@ -94,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       .map((key) => `${key}: a test-only trust root, no longer read (it would decide who may send activities as any user); remove it`),
     ...(given.MicrosoftAppId === undefined ? localProblems(given) : productionProblems(given)),
   ];
+  const certificate = given.AAD_CLIENT_CERTIFICATE_PATH === undefined ? undefined : readClientCertificate(given.AAD_CLIENT_CERTIFICATE_PATH, clock);
+  if (typeof certificate === 'string') invalid.push(`AAD_CLIENT_CERTIFICATE_PATH: ${certificate}`);
   const missing = missingKeys(given);
   if (!parsed.success || missing.length > 0 || invalid.length > 0) {
     const parts = [missing.length > 0 ? `Missing configuration: ${missing.join(', ')}` : '', invalid.length > 0 ? `Invalid configuration: ${invalid.join('; ')}` : ''];
@@ -102,7 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
   const e = parsed.data;
   const localMode = e.MicrosoftAppId === undefined;
   const clientId = e.AAD_CLIENT_ID ?? e.MicrosoftAppId ?? LOCAL.clientId;
-  const clientSecret = e.AAD_CLIENT_SECRET ?? e.MicrosoftAppPassword ?? LOCAL.clientSecret;
+  const cert = typeof certificate === 'object' ? certificate : undefined;
+  // A certificate wins over any secret: the secret is then not handed to msal at all.
+  const clientSecret = cert ? undefined : e.AAD_CLIENT_SECRET ?? e.MicrosoftAppPassword ?? LOCAL.clientSecret;
   const tenantId = e.AAD_TENANT_ID ?? e.MicrosoftAppTenantId ?? LOCAL.tenantId;
   const local = (port: number, path: string): string => `http://127.0.0.1:${port}${path}`;
   // With an app id both were checked to be bare https origins of Microsoft's hosts: keep the normalised origin.
@@ -114,9 +152,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     host: e.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
     logLevel: e.LOG_LEVEL,
     localMode,
-    bot: { appId: e.MicrosoftAppId ?? '', appPassword: e.MicrosoftAppPassword, tenantId: e.MicrosoftAppTenantId, appType: e.MicrosoftAppType },
+    bot: {
+      appId: e.MicrosoftAppId ?? '', appPassword: e.MicrosoftAppPassword, tenantId: e.MicrosoftAppTenantId, appType: e.MicrosoftAppType,
+      certificate: botUsesCertificate(given) ? cert : undefined,
+    },
     aad: {
-      clientId, clientSecret, tenantId, authority: `${authorityHost}/${tenantId}`,
+      clientId, clientSecret, certificate: cert, tenantId, authority: `${authorityHost}/${tenantId}`,
       metadataUrl: e.AAD_METADATA_URL ?? (localMode ? local(e.LOCAL_IDP_PORT, '/.well-known/openid-configuration') : undefined),
     },
     sso: {
@@ -147,13 +188,75 @@ type Given = Record<string, string | undefined>;
 function missingKeys(given: Given): string[] {
   if (given.MicrosoftAppId === undefined) return [];
   const missing: string[] = [];
-  if (given.AAD_CLIENT_SECRET === undefined && given.MicrosoftAppPassword === undefined) missing.push('AAD_CLIENT_SECRET (or MicrosoftAppPassword)');
+  const certificate = given.AAD_CLIENT_CERTIFICATE_PATH !== undefined;
+  if (given.AAD_CLIENT_SECRET === undefined && given.MicrosoftAppPassword === undefined && !certificate) {
+    missing.push('AAD_CLIENT_SECRET (or MicrosoftAppPassword or AAD_CLIENT_CERTIFICATE_PATH)');
+  }
   if (given.AAD_TENANT_ID === undefined && given.MicrosoftAppTenantId === undefined) missing.push('AAD_TENANT_ID (or MicrosoftAppTenantId)');
-  // Bot Framework's own channel authentication needs the password even when Entra calls use another secret.
-  if (given.MicrosoftAppPassword === undefined && given.MicrosoftAppType !== 'UserAssignedMSI') missing.push('MicrosoftAppPassword');
+  // Bot Framework's own channel authentication needs a credential of the bot's app: its password, or the
+  // certificate when the Entra app is that same app (an Entra secret of another app cannot stand in).
+  if (given.MicrosoftAppPassword === undefined && given.MicrosoftAppType !== 'UserAssignedMSI' && !botUsesCertificate(given)) {
+    missing.push(certificate ? 'MicrosoftAppPassword (AAD_CLIENT_CERTIFICATE_PATH is for AAD_CLIENT_ID, another app)' : 'MicrosoftAppPassword');
+  }
   // The sign-in pages' links: a loopback default would send real users nowhere.
   if (given.PUBLIC_BASE_URL === undefined) missing.push('PUBLIC_BASE_URL');
   return missing;
+}
+
+/**
+ * Whether Bot Framework authenticates with the certificate too: only when it belongs to the bot's own app (no
+ * AAD_CLIENT_ID of another app) and the bot is not a managed identity. It is then preferred over MicrosoftAppPassword.
+ */
+function botUsesCertificate(given: Given): boolean {
+  return given.AAD_CLIENT_CERTIFICATE_PATH !== undefined && given.MicrosoftAppId !== undefined && given.MicrosoftAppType !== 'UserAssignedMSI' &&
+    (given.AAD_CLIENT_ID === undefined || given.AAD_CLIENT_ID.toLowerCase() === given.MicrosoftAppId.toLowerCase());
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const PEM_PRIVATE_KEY = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
+const hex = (fingerprint: string): string => fingerprint.replace(/:/g, '').toUpperCase();
+
+/**
+ * Reads AAD_CLIENT_CERTIFICATE_PATH: one PEM file with the private key and its certificate (intermediates may
+ * follow). The certificate, or what is wrong with it (never the file's content). Entra ID signs client assertions
+ * with RSA only, and refuses an expired certificate, so both are checked here rather than at the first token.
+ */
+function readClientCertificate(path: string, clock: Clock): ClientCertificate | string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return `the file ${path} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+  const keyPem = PEM_PRIVATE_KEY.exec(text)?.[0];
+  const certPems = text.match(PEM_CERTIFICATE) ?? [];
+  if (keyPem === undefined) return `no private key in ${path} (expected one PEM file with "-----BEGIN PRIVATE KEY-----" and the certificate)`;
+  if (certPems.length === 0) return `no certificate in ${path} (expected one PEM file with the private key and "-----BEGIN CERTIFICATE-----")`;
+  let key: ReturnType<typeof createPrivateKey>;
+  let certs: X509Certificate[];
+  try {
+    key = createPrivateKey(keyPem);
+  } catch {
+    return `the private key in ${path} could not be read (a passphrase-protected key is not supported: export it without one and protect the file instead)`;
+  }
+  try {
+    certs = certPems.map((pem) => new X509Certificate(pem));
+  } catch {
+    return `a certificate in ${path} could not be read`;
+  }
+  if (key.asymmetricKeyType !== 'rsa') return `the key in ${path} is ${key.asymmetricKeyType ?? 'of an unknown type'}; Entra ID needs an RSA key`;
+  const leafIndex = certs.findIndex((c) => c.checkPrivateKey(key));
+  const leaf = certs[leafIndex];
+  if (leaf === undefined) return `the private key in ${path} does not belong to its certificate`;
+  const now = clock.now();
+  if (Date.parse(leaf.validTo) <= now) return `the certificate in ${path} expired on ${new Date(leaf.validTo).toISOString()}: upload a new one to the app registration and point this key at it`;
+  if (Date.parse(leaf.validFrom) > now) return `the certificate in ${path} is not valid before ${new Date(leaf.validFrom).toISOString()}`;
+  const chain = [certPems[leafIndex] ?? '', ...certPems.filter((_pem, i) => i !== leafIndex)];
+  return {
+    path, thumbprintSha256: hex(leaf.fingerprint256), thumbprintSha1: hex(leaf.fingerprint),
+    privateKey: key.export({ type: 'pkcs8', format: 'pem' }).toString(), x5c: chain.join('\n'),
+    subject: leaf.subject.replace(/\n/g, ', '), notAfter: new Date(leaf.validTo).toISOString(),
+  };
 }
 
 /** The URL if `value` is an http(s) URL, else undefined (the schema reports it). */
@@ -206,6 +309,11 @@ const deepFreeze = <T extends object>(value: T): Readonly<T> => {
   return Object.freeze(value);
 };
 
+/** Which credential an app uses, for the logs: the certificate's thumbprint and expiry, never a secret or key. */
+export function credentialSummary(certificate: ClientCertificate | undefined): string {
+  return certificate ? `certificate ${certificate.thumbprintSha256} (SHA-256), expires ${certificate.notAfter}` : 'secret';
+}
+
 /** What start-up logs: the settings with every secret removed. */
 export function redactedSummary(config: AppConfig): Record<string, unknown> {
   return {
@@ -214,7 +322,12 @@ export function redactedSummary(config: AppConfig): Record<string, unknown> {
     localMode: config.localMode,
     botAppId: config.bot.appId || '(none: Bot Framework authentication disabled)',
     botAppType: config.bot.appType,
-    aad: { clientId: config.aad.clientId, tenantId: config.aad.tenantId, authority: config.aad.authority, clientSecret: '(set)' },
+    aad: {
+      clientId: config.aad.clientId, tenantId: config.aad.tenantId, authority: config.aad.authority,
+      credential: credentialSummary(config.aad.certificate),
+    },
+    botCredential: config.bot.appId === '' ? '(none)' : config.bot.certificate ? credentialSummary(config.bot.certificate)
+      : config.bot.appType === 'UserAssignedMSI' ? 'managed identity' : 'secret (MicrosoftAppPassword)',
     sso: config.sso,
     graphBaseUrl: config.graphBaseUrl,
     publicBaseUrl: config.publicBaseUrl,

@@ -9,9 +9,10 @@ export type { Logger };
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
 /**
  * Keys whose values are secrets whatever they look like: names ending in token, secret, password, … in any
- * casing or prefix (`MicrosoftAppPassword`, `userToken`, `client_secret`), but not `tokenType` or `localTokenUrl`.
+ * casing or prefix (`MicrosoftAppPassword`, `userToken`, `client_secret`, a certificate's `privateKey`), but not `tokenType` or
+ * `localTokenUrl`.
  */
-const SECRET_KEYS = /(?:token|secret|password|passwd|assertion|authorization|cookie|connection_?string|account_?key)$/i;
+const SECRET_KEYS = /(?:token|secret|password|passwd|assertion|authorization|cookie|connection_?string|account_?key|private_?key)$/i;
 const MAX_DEPTH = 8;
 
 const redactText = (text: string): string => text.replace(JWT, '[redacted-jwt]');

@@ -1,12 +1,12 @@
 import type { CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import type { TeamsBot } from './teamsBot';
-import type { HealthCheck } from './health';
-import { checkHealth } from './health';
+import { legacyChecks, sharedProbe, type HealthCheck, type HealthReport } from './health';
 import type { Logger } from './logger';
 import type { SignInPages } from './auth/signInPages';
 import { answerActivity } from './http/adapterAnswer';
 import { discardRest, readJsonBody } from './http/jsonBody';
+import { legalPageRoute } from './http/legalPages';
 import { isLoopbackServiceUrl, localModeGuard } from './http/localModeGuard';
 import { securityHeaders } from './http/securityHeaders';
 
@@ -67,11 +67,21 @@ export function createServer(deps: {
       res.json(answer.status, answer.body);
     }
   });
-  server.get('/healthz', async (_req, res) => {
-    const report = await checkHealth(deps.health);
-    res.status(report.ok ? 200 : 503);
-    res.json(report);
+  // Liveness: the process answers; no dependency is checked (a restart would not bring Entra ID back).
+  server.get('/healthz/live', (_req, res, next) => {
+    res.setHeader('cache-control', 'no-store');
+    res.json(200, { ok: true });
+    next();
   });
+  // Readiness: every check; /healthz keeps what it always ran (all but the upstream Microsoft services).
+  const failed = (name: string, reason: string): void => log.warn({ check: name, reason }, 'health check failed');
+  const probe = (run: () => Promise<HealthReport>): restify.RequestHandler => async (_req, res) => {
+    const report = await run();
+    res.setHeader('cache-control', 'no-store');
+    res.json(report.ok ? 200 : 503, report);
+  };
+  server.get('/healthz/ready', probe(sharedProbe(deps.health, failed)));
+  server.get('/healthz', probe(sharedProbe(legacyChecks(deps.health), failed)));
   server.get('/auth/start', (req, res, next) => {
     res.redirect(302, deps.signIn.authorizeUrl(queryParam(req, 'loginHint')), next);
   });
@@ -83,6 +93,9 @@ export function createServer(deps: {
     res.sendRaw(200, page.html);
     next();
   });
+  // The Teams manifest's privacyUrl and termsOfUseUrl (text in manifest/privacy.md and manifest/terms.md).
+  server.get('/privacy', legalPageRoute('privacy', log));
+  server.get('/terms', legalPageRoute('terms', log));
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, callback: () => void) => {
     log.warn({ status: err.statusCode, path: req.path(), message: err.message }, 'request rejected');
     callback();

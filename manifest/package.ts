@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import JSZip from 'jszip';
-import { loadConfig, type AppConfig } from '../bot/config';
+import type { AppConfig } from '../bot/config';
 import { ICONS } from './makeIcons';
 import { commandLists } from './commandMenu';
 
@@ -12,12 +12,16 @@ import { commandLists } from './commandMenu';
  * dist/appPackage.zip (manifest.json, color.png, outline.png at the root) for upload to Teams.
  */
 
-/** Values of the template's `${{NAME}}` placeholders; APP_ID_URI defaults to `api://botid-<APP_ID>`. */
+/**
+ * Values of the template's `${{NAME}}` placeholders; APP_ID_URI defaults to `api://botid-<APP_ID>`, PUBLIC_BASE_URL
+ * (where the bot serves /privacy and /terms) to `https://<BOT_DOMAIN>`.
+ */
 export interface TemplateValues {
   APP_ID: string;
   BOT_DOMAIN: string;
   VERSION: string;
   APP_ID_URI?: string;
+  PUBLIC_BASE_URL?: string;
 }
 
 /** The parts of a Teams manifest that checkManifest reads (the schema checks the rest). */
@@ -32,6 +36,7 @@ export interface ManifestJson {
   }>;
   validDomains?: string[];
   webApplicationInfo?: { id?: string; resource?: string };
+  developer?: { websiteUrl?: string; privacyUrl?: string; termsOfUseUrl?: string };
 }
 
 /** Raised when the manifest or the icons break a rule; `problems` lists every one. */
@@ -53,7 +58,7 @@ const ZIP_DATE = new Date('2026-01-01T00:00:00Z');
 
 /** Replaces every `${{NAME}}` in the template text (JSON-escaped); throws naming any placeholder without a value. */
 export function fillTemplate(template: string, values: TemplateValues): string {
-  const all: Record<string, string> = { APP_ID_URI: `api://botid-${values.APP_ID}` };
+  const all: Record<string, string> = { APP_ID_URI: `api://botid-${values.APP_ID}`, PUBLIC_BASE_URL: `https://${values.BOT_DOMAIN}` };
   for (const [key, value] of Object.entries(values)) if (typeof value === 'string') all[key] = value;
   const missing = new Set<string>();
   const filled = template.replace(PLACEHOLDER, (whole, name: string) => {
@@ -114,6 +119,14 @@ export function checkManifest(manifest: ManifestJson): string[] {
     const named = /^api:\/\/(?:[^/]+\/)?botid-(.+)$/.exec(app.resource ?? '')?.[1];
     if (named !== undefined && named !== botId) problems.push(`webApplicationInfo.resource ${app.resource ?? ''} names another app than the bot ${botId} (Teams bot SSO needs api://botid-${botId})`);
   }
+  // The bot serves both pages itself (bot/http/legalPages.ts): they must be its own https address.
+  for (const [field, page] of [['privacyUrl', '/privacy'], ['termsOfUseUrl', '/terms']] as const) {
+    const value = manifest.developer?.[field] ?? '';
+    const parsed = URL.canParse(value) ? new URL(value) : undefined;
+    if (!parsed || parsed.protocol !== 'https:' || !(manifest.validDomains ?? []).includes(parsed.hostname) || !parsed.pathname.endsWith(page)) {
+      problems.push(`developer.${field} "${value}": expected the bot's own https://<bot domain>…${page}, which the bot serves`);
+    }
+  }
   const { color, outline } = manifest.icons ?? {};
   if (color !== ICONS.color.file || outline !== ICONS.outline.file) {
     problems.push(`icons: expected color "${ICONS.color.file}" and outline "${ICONS.outline.file}" at the package root`);
@@ -158,7 +171,34 @@ export function valuesFromConfig(config: AppConfig, version: string): TemplateVa
   if (base.protocol !== 'https:' || /^(localhost|127\.)/.test(base.hostname)) {
     throw new Error(`PUBLIC_BASE_URL must be the bot's public https address (now ${config.publicBaseUrl}).`);
   }
-  return { APP_ID: config.bot.appId, BOT_DOMAIN: base.hostname, VERSION: version, APP_ID_URI: config.sso.appIdUri };
+  return { APP_ID: config.bot.appId, BOT_DOMAIN: base.hostname, VERSION: version, APP_ID_URI: config.sso.appIdUri, PUBLIC_BASE_URL: config.publicBaseUrl };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What `npm run package-manifest` needs, from the environment and nothing more: the app id, the public address
+ * and (optionally) the SSO Application ID URI. Packaging the manifest needs no secret and no certificate, so it
+ * does not go through loadConfig (which would insist on them); every problem is named in one error.
+ */
+export function valuesFromEnv(env: NodeJS.ProcessEnv, version: string): TemplateValues {
+  const get = (key: string): string | undefined => (env[key]?.trim() === '' ? undefined : env[key]?.trim());
+  const problems: string[] = [];
+  const appId = get('MicrosoftAppId');
+  if (appId === undefined) problems.push('MicrosoftAppId is not set: the Teams app package needs the bot\'s Entra app id (MicrosoftAppId=<guid>)');
+  else if (!GUID.test(appId)) problems.push('MicrosoftAppId must be the bot\'s Entra app id, a GUID');
+  const baseText = get('PUBLIC_BASE_URL');
+  const base = baseText !== undefined && URL.canParse(baseText) ? new URL(baseText) : undefined;
+  const publicHttps = base !== undefined && base.protocol === 'https:' && !/^(localhost|127\.|\[::1\])/.test(base.hostname) &&
+    base.username === '' && base.password === '' && base.search === '' && base.hash === '' && base.port === '';
+  if (!publicHttps) problems.push('PUBLIC_BASE_URL must be the bot\'s public https address (https://<bot domain>, no port, credentials, query or fragment)');
+  const appIdUri = get('SSO_APP_ID_URI');
+  if (appIdUri !== undefined && !appIdUri.startsWith('api://')) problems.push('SSO_APP_ID_URI must be the Application ID URI (api://…)');
+  if (problems.length > 0 || appId === undefined || base === undefined) throw new Error(problems.join('; '));
+  return {
+    APP_ID: appId, BOT_DOMAIN: base.hostname, VERSION: version, APP_ID_URI: appIdUri ?? `api://botid-${appId}`,
+    PUBLIC_BASE_URL: `${base.origin}${base.pathname}`.replace(/\/$/, ''),
+  };
 }
 
 /** Fills, validates and zips the app package into `outFile`; throws ManifestError listing every problem. */
@@ -183,11 +223,13 @@ async function main(): Promise<void> {
   const root = resolve(MANIFEST_DIR, '..');
   const pkg: unknown = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   const version = typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : '1.0.0';
-  const values = valuesFromConfig(loadConfig(), version);
-  const { outFile, manifest } = await packageApp(values, join(root, 'dist', 'appPackage.zip'));
+  const values = valuesFromEnv(process.env, version);
+  // An output path may be given (`npm run package-manifest -- out.zip`); default dist/appPackage.zip.
+  const { outFile, manifest } = await packageApp(values, process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist', 'appPackage.zip'));
   process.stdout.write(
     `Wrote ${outFile}\n  manifest ${manifest.manifestVersion ?? '?'} (validated offline), app version ${values.VERSION}\n` +
     `  bot ${values.APP_ID}, valid domain ${values.BOT_DOMAIN}, SSO resource ${manifest.webApplicationInfo?.resource ?? '?'}\n` +
+    `  privacy ${manifest.developer?.privacyUrl ?? '?'}, terms ${manifest.developer?.termsOfUseUrl ?? '?'} (served by the bot from manifest/privacy.md, terms.md)\n` +
     `  entries: ${PACKAGE_ENTRIES.join(', ')}\n`,
   );
 }

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config';
 import { AppError, isAppError } from '../errors';
 import type { Logger } from '../logger';
 import type { KeyValueStore } from '../storage/keyValueStore';
-import type { TokenProvider } from './tokenProvider';
+import { authFailureDetails, type TokenProvider } from './tokenProvider';
 
 export type SignInOutcome =
   | { kind: 'signedIn'; userId: string }
@@ -72,7 +72,11 @@ export class SsoService {
       return { kind: 'signedIn', userId: user.userId };
     } catch (error) {
       if (isAppError(error, 'ConsentRequired') || isAppError(error, 'InvalidSsoToken')) {
-        this.log.info({ code: error.code, userId: expectedUserId }, 'SSO exchange refused');
+        // Entra's own words (AADSTS code, msal's errorCode/subError, correlation id), never the token: consent is
+        // the normal first-run path (info); anything else means a configuration or policy problem (warn).
+        const record = { code: error.code, userId: expectedUserId, ...authFailureDetails(error.cause) };
+        if (error.code === 'ConsentRequired') this.log.info(record, 'SSO exchange refused');
+        else this.log.warn(record, 'SSO exchange refused');
         return { kind: 'failed', code: error.code === 'ConsentRequired' ? 'ConsentRequired' : 'InvalidSsoToken' };
       }
       throw error;

@@ -1,7 +1,7 @@
 import {
   ConfidentialClientApplication, InteractionRequiredAuthError, type AuthenticationResult, type Configuration,
 } from '@azure/msal-node';
-import type { AppConfig } from '../config';
+import { credentialSummary, type AppConfig } from '../config';
 import { AppError, isAppError } from '../errors';
 import type { Logger } from '../logger';
 
@@ -16,6 +16,31 @@ const DELEGATED_PERMISSIONS = ['AccessReview.ReadWrite.All', 'Group.Read.All', '
 export function graphScopes(config: Pick<AppConfig, 'localMode' | 'graphBaseUrl'>): { delegated: string[]; app: string[] } {
   const resource = config.localMode ? 'https://graph.microsoft.com' : new URL(config.graphBaseUrl).origin;
   return { delegated: DELEGATED_PERMISSIONS.map((permission) => `${resource}/${permission}`), app: [`${resource}/.default`] };
+}
+
+/**
+ * What Entra ID said when it refused a token request, for the logs: msal's `errorCode` and `subError`, the
+ * request's `correlationId` (what Microsoft support asks for) and the AADSTS code (from msal's `errorNo`, else
+ * from the message). Nothing else of the error: its message may quote the request.
+ */
+export interface AuthFailureDetails {
+  errorCode?: string;
+  subError?: string;
+  correlationId?: string;
+  aadsts?: string;
+}
+
+export function authFailureDetails(error: unknown): AuthFailureDetails {
+  if (typeof error !== 'object' || error === null) return {};
+  const e = error as { errorCode?: unknown; subError?: unknown; correlationId?: unknown; errorNo?: unknown; errorMessage?: unknown; message?: unknown };
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  const message = text(e.errorMessage) ?? text(e.message) ?? '';
+  const errorNo = text(e.errorNo) ?? (typeof e.errorNo === 'number' ? String(e.errorNo) : undefined);
+  const aadsts = errorNo !== undefined && /^\d+$/.test(errorNo) ? `AADSTS${errorNo}` : /AADSTS\d+/.exec(message)?.[0];
+  // The message ends with "Correlation ID: <guid>" when msal left the field empty.
+  const correlationId = text(e.correlationId) ?? /Correlation ID: ([0-9a-f-]{36})/i.exec(message)?.[1];
+  const details: AuthFailureDetails = { errorCode: text(e.errorCode), subError: text(e.subError), correlationId, aadsts };
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
 }
 
 /** Who a token belongs to, from the on-behalf-of result (never the token itself). */
@@ -63,7 +88,16 @@ export class MsalTokenProvider implements TokenProvider {
   ) {}
 
   static async create(config: AppConfig, log: Logger): Promise<MsalTokenProvider> {
-    const auth: Configuration['auth'] = { clientId: config.aad.clientId, clientSecret: config.aad.clientSecret, authority: config.aad.authority };
+    const { certificate } = config.aad;
+    // The certificate when there is one (config.ts then keeps no secret for msal): a signed client assertion
+    // (PS256, x5t#S256) instead of a shared secret on the wire.
+    const auth: Configuration['auth'] = certificate
+      ? {
+        clientId: config.aad.clientId, authority: config.aad.authority,
+        clientCertificate: { thumbprintSha256: certificate.thumbprintSha256, privateKey: certificate.privateKey, x5c: certificate.x5c },
+      }
+      : { clientId: config.aad.clientId, clientSecret: config.aad.clientSecret, authority: config.aad.authority };
+    log.info({ clientId: config.aad.clientId, credential: credentialSummary(certificate) }, 'Entra ID client credential');
     let authorizeEndpoint = `${config.aad.authority}/oauth2/v2.0/authorize`;
     if (config.aad.metadataUrl) {
       const response = await fetch(config.aad.metadataUrl).catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
-import type { CloudAdapter, TurnContext } from 'botbuilder';
-import type { Logger } from '../logger';
+import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
+import { ChannelAdapter } from '../adapter';
+import { clippedForLog, type Logger } from '../logger';
 
 /** What CloudAdapter answered: a status and, for invokes, a body. */
 export interface AdapterAnswer { status: number; body: unknown }
@@ -36,14 +37,77 @@ class HeldResponse {
 const plain = (status: number): AdapterAnswer => ({ status, body: { error: STATUS_CODES[status] ?? 'Error' } });
 const reasonOf = (body: unknown): string => (body instanceof Error ? body.message : typeof body === 'string' ? body : 'no reason given');
 
+/** jsonwebtoken's errors, which botframework-connector 4.23.3 rethrows as they are for a token with a known key id but a bad signature. */
+const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
 /**
- * Runs an activity through the adapter and returns what to answer. CloudAdapter writes its own failures'
- * messages into the body (`Unauthorized. Invalid AppId passed on token: …`, `Signing Key could not be retrieved.`):
- * telling a caller why its token failed helps only the caller forging it. So any 4xx/5xx the adapter produced
- * itself (no turn ran, or its body is an error text rather than an invoke response object) gets a fixed body, and
- * the reason goes to the log (which redacts anything token-shaped). Invoke responses of the bot pass unchanged.
+ * The status of a refused channel token: botbuilder's AuthenticationError (botframework-connector, not re-exported by
+ * botbuilder) carries 401/403; a bad signature arrives as jsonwebtoken's own error, which CloudAdapter.process answers
+ * with 500 although the caller, not the bot, is at fault: 401 here.
+ */
+const authFailureStatus = (error: unknown): number | undefined => {
+  if (!(error instanceof Error)) return undefined;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (status === 401 || status === 403) return status;
+  return JWT_ERRORS.has(error.name) ? 401 : undefined;
+};
+
+/** The request's Authorization header, or '' (CloudAdapter reads it the same way). */
+const authorizationOf = (headers: IncomingHttpHeaders): string => {
+  const value = headers.authorization ?? (headers as Record<string, unknown>).Authorization;
+  return typeof value === 'string' ? value : '';
+};
+
+/**
+ * What CloudAdapter.process does to the body before the turn (botbuilder's validateAndFixActivity, not exported):
+ * date strings become Dates, the text kept beside them.
+ */
+function fixedActivity(body: Record<string, unknown>): Activity {
+  const activity: Record<string, unknown> = { ...body };
+  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['expiration', 'rawExpiration'], ['localTimestamp', 'rawLocalTimestamp']] as const) {
+    const value = activity[field];
+    if (typeof value === 'string') {
+      activity[raw] = value;
+      activity[field] = new Date(value);
+    }
+  }
+  return activity as unknown as Activity;
+}
+
+/**
+ * Runs an activity through the adapter and returns what to answer. A refused channel token (missing, malformed,
+ * wrong issuer, audience, signature or serviceUrl) is answered `401 {"error":"Unauthorized"}`: telling a caller why
+ * its token failed helps only the caller forging it. The reason goes to the log as ONE warning line
+ * `{"level":40,"status":401,"reason":…,"activityType":…,"channelId":…,"msg":"activity refused"}`: no stack, no
+ * token (the reason is redacted, then clipped). Other failures of the adapter answer a plain 500 (logged as errors);
+ * invoke responses of the bot pass unchanged.
  */
 export async function answerActivity(
+  adapter: CloudAdapter, activity: Record<string, unknown>, headers: IncomingHttpHeaders,
+  logic: (turn: TurnContext) => Promise<void>, log: Logger,
+): Promise<AdapterAnswer> {
+  if (!(adapter instanceof ChannelAdapter)) return answerThroughProcess(adapter, activity, headers, logic, log);
+  const authorization = authorizationOf(headers);
+  try {
+    const invoke = await adapter.processInbound(authorization, fixedActivity(activity), logic);
+    return { status: invoke?.status ?? 200, body: invoke?.body };
+  } catch (error) {
+    const status = authFailureStatus(error);
+    if (status === undefined) {
+      log.error({ err: error, activityType: activity.type, channelId: activity.channelId }, 'activity not processed');
+      return plain(500);
+    }
+    const reason = authorization === '' ? 'no Authorization header' : clippedForLog((error as Error).message, 200);
+    log.warn({ status, reason, activityType: activity.type, channelId: activity.channelId }, 'activity refused');
+    return plain(status);
+  }
+}
+
+/**
+ * For an adapter that is not a {@link ChannelAdapter} (a test's stand-in): CloudAdapter.process against a held
+ * response; any 4xx/5xx it produced itself gets a fixed body and the reason goes to the log.
+ */
+async function answerThroughProcess(
   adapter: CloudAdapter, activity: Record<string, unknown>, headers: IncomingHttpHeaders,
   logic: (turn: TurnContext) => Promise<void>, log: Logger,
 ): Promise<AdapterAnswer> {
@@ -62,6 +126,6 @@ export async function answerActivity(
   const errorText = body !== undefined && (typeof body !== 'object' || body === null || body instanceof Error);
   const fromAdapter = !turnRan || errorText;
   if (status < 400 || !fromAdapter) return { status, body };
-  log.warn({ status, reason: reasonOf(body), activityType: activity.type, channelId: activity.channelId }, 'activity refused');
+  log.warn({ status, reason: clippedForLog(reasonOf(body), 200), activityType: activity.type, channelId: activity.channelId }, 'activity refused');
   return plain(status);
 }

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,6 +74,18 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     writeFileSync(consentFile, JSON.stringify([...consents]));
   };
 
+  // Certificates uploaded per app (Entra's "Certificates & secrets › Upload certificate"), persisted like consents.
+  const certificateFile = join(options.dataDir, 'app-certificates.json');
+  const certificatePems: Record<string, string[]> = existsSync(certificateFile) ? JSON.parse(readFileSync(certificateFile, 'utf8')) as Record<string, string[]> : {};
+  const certificates = new Map(Object.entries(certificatePems).map(([appId, pems]) => [appId, pems.map((pem) => new X509Certificate(pem))]));
+  const uploadCertificate = (appId: string, certificate: X509Certificate): void => {
+    const list = certificates.get(appId) ?? [];
+    if (list.some((c) => c.fingerprint256 === certificate.fingerprint256)) return;
+    certificates.set(appId, [...list, certificate]);
+    certificatePems[appId] = [...(certificatePems[appId] ?? []), certificate.toString()];
+    writeFileSync(certificateFile, JSON.stringify(certificatePems));
+  };
+
   let url = '';
   const metadata = (): Record<string, unknown> => ({
     issuer,
@@ -83,7 +96,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     response_types_supported: ['code', 'id_token', 'token'],
     subject_types_supported: ['pairwise'],
     id_token_signing_alg_values_supported: ['RS256'],
-    token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
   });
@@ -93,6 +106,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     keys: () => keysFromJwks({ keys: mock.issuer.keys.toJSON() }),
     sign: (claims, expiresIn) => mock.issuer.buildToken({ expiresIn, scopesOrTransform: (_header, payload) => Object.assign(payload, claims) }),
     hasConsented: (userId) => consents.has(userId),
+    certificates: (appId) => certificates.get(appId) ?? [],
+    tokenAudiences: () => [`${url}/${tenantId}/oauth2/v2.0/token`, `${url}/token`, `${authority}/oauth2/v2.0/token`],
   };
 
   const findUser = (key: string): Tenant['users'][number] | undefined =>
@@ -129,11 +144,37 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         }, expiresIn);
         json(response, 200, { token });
       }
+    } else if (method === 'POST' && path === '/dev/app-certificate') {
+      uploadCertificateRequest(await readBody(request), response);
     } else if (path === `/${tenantId}/oauth2/v2.0/authorize` && (method === 'GET' || method === 'POST')) {
       authorize(method, new URLSearchParams(method === 'GET' ? (request.url ?? '').split('?')[1] ?? '' : await readBody(request)), response);
     } else {
       mock.service.requestHandler(request, response);
     }
+  };
+
+  /** `POST /dev/app-certificate {"appId", "certificate": "<PEM>"}`: uploads a certificate (public part only) to an app. */
+  const uploadCertificateRequest = (text: string, response: ServerResponse): void => {
+    let body: { appId?: unknown; certificate?: unknown };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      json(response, 400, { error: 'invalid_request', error_description: 'Expected JSON {"appId": "<app id>", "certificate": "<PEM>"}.' });
+      return;
+    }
+    const app = options.tenant.apps.find((a) => a.appId === body.appId);
+    let certificate: X509Certificate | undefined;
+    try {
+      certificate = typeof body.certificate === 'string' ? new X509Certificate(body.certificate) : undefined;
+    } catch {
+      certificate = undefined;
+    }
+    if (!app || !certificate) {
+      json(response, 400, { error: 'invalid_request', error_description: 'Unknown appId or not a PEM certificate.' });
+      return;
+    }
+    uploadCertificate(app.appId, certificate);
+    json(response, 200, { appId: app.appId, thumbprintSha256: certificate.fingerprint256.replace(/:/g, ''), certificates: certificates.get(app.appId)?.length ?? 0 });
   };
 
   /** The consent prompt behind the bot's sign-in button: GET shows it, POST records the consent and redirects back. */

@@ -1,4 +1,5 @@
-import type { KeyObject } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import { TokenInvalidError, verifyJwt, type TokenClaims } from '../shared/jwt';
 import type { Tenant, TenantApp } from '../tenant/tenant';
 
@@ -7,6 +8,7 @@ const GRAPH = 'https://graph.microsoft.com';
 const BOT_CONNECTOR = 'https://api.botframework.com';
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 const OBO_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const TOKEN_SECONDS = 3599;
 
 export interface TokenContext {
@@ -15,6 +17,10 @@ export interface TokenContext {
   keys(): Map<string, KeyObject>;
   sign(claims: Record<string, unknown>, expiresInSeconds: number): Promise<string>;
   hasConsented(userId: string): boolean;
+  /** The certificates uploaded for an app (`POST /dev/app-certificate`): what a client assertion is checked against. */
+  certificates(appId: string): readonly X509Certificate[];
+  /** The token endpoint's URLs: a client assertion's `aud` must be one of them. */
+  tokenAudiences(): readonly string[];
 }
 
 export interface TokenResult {
@@ -33,8 +39,58 @@ function aadError(status: number, error: string, code: number, description: stri
   };
 }
 
-/** Client authentication: `client_secret_post` or `client_secret_basic`, checked against the tenant's apps. */
-function authenticateClient(tenant: Tenant, form: URLSearchParams, authorization: string | undefined): TenantApp | TokenResult {
+/** base64url of a hex thumbprint (`x5t` / `x5t#S256` in a JWT header). */
+const thumbprintClaim = (fingerprint: string): string => Buffer.from(fingerprint.replace(/:/g, ''), 'hex').toString('base64url');
+
+/**
+ * `private_key_jwt` (what msal-node sends for a certificate credential): a JWT signed with the certificate's key,
+ * naming the certificate by `x5t#S256` (SHA-256; msal-node 3+) or `x5t` (SHA-1; msal-node 2, botbuilder's), with
+ * `iss` = `sub` = the client id and `aud` = the token endpoint. Checked against the app's uploaded certificates,
+ * with Entra's error codes: unknown certificate or bad signature AADSTS700027, outside its lifetime AADSTS700024.
+ */
+function assertedClient(context: TokenContext, form: URLSearchParams): TenantApp | TokenResult {
+  const assertion = form.get('client_assertion') ?? '';
+  const decoded = jwt.decode(assertion, { complete: true });
+  const header = (decoded?.header ?? {}) as Record<string, unknown>;
+  const payload = decoded && typeof decoded.payload === 'object' ? decoded.payload : {};
+  const clientId = form.get('client_id') ?? (typeof payload.iss === 'string' ? payload.iss : '');
+  const app = context.tenant.apps.find((a) => a.appId === clientId);
+  if (!app) return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory.`);
+  const sha256 = typeof header['x5t#S256'] === 'string' ? header['x5t#S256'] : undefined;
+  const sha1 = typeof header.x5t === 'string' ? header.x5t : undefined;
+  const certificate = context.certificates(app.appId).find((c) =>
+    (sha256 !== undefined && thumbprintClaim(c.fingerprint256) === sha256) || (sha1 !== undefined && thumbprintClaim(c.fingerprint) === sha1));
+  if (!certificate) {
+    return aadError(401, 'invalid_client', 700027, `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${sha256 ?? sha1 ?? 'none'}']`);
+  }
+  try {
+    jwt.verify(assertion, certificate.publicKey, {
+      algorithms: ['PS256', 'RS256'], issuer: app.appId, subject: app.appId, audience: [...context.tokenAudiences()] as [string, ...string[]],
+      // Entra allows five minutes of clock skew; msal rounds its `nbf` to the nearest second, so it may be ahead by half a second.
+      clockTolerance: 300,
+    });
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError || error instanceof jwt.NotBeforeError) {
+      return aadError(401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
+    }
+    return aadError(401, 'invalid_client', 700027, `Client assertion failed signature validation. (${error instanceof Error ? error.message : 'invalid'})`);
+  }
+  if (Date.parse(certificate.validTo) < Date.now()) return aadError(401, 'invalid_client', 700027, 'The certificate used by the client has expired.');
+  return app;
+}
+
+/**
+ * Client authentication: `client_secret_post`, `client_secret_basic` or `private_key_jwt` (a client assertion
+ * signed with an uploaded certificate), checked against the tenant's apps.
+ */
+function authenticateClient(context: TokenContext, form: URLSearchParams, authorization: string | undefined): TenantApp | TokenResult {
+  if (form.has('client_assertion') || form.has('client_assertion_type')) {
+    if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
+      return aadError(400, 'invalid_request', 50027, `Invalid client_assertion_type; expected ${CLIENT_ASSERTION_TYPE}.`);
+    }
+    return assertedClient(context, form);
+  }
+  const { tenant } = context;
   let clientId = form.get('client_id');
   let secret = form.get('client_secret');
   const basic = /^Basic\s+(.+)$/i.exec(authorization ?? '');
@@ -114,7 +170,7 @@ async function onBehalfOf(context: TokenContext, app: TenantApp, form: URLSearch
 
 /** `POST /token`: client credentials and on-behalf-of, with Entra's validation and error shapes. */
 export async function handleTokenRequest(context: TokenContext, form: URLSearchParams, authorization: string | undefined): Promise<TokenResult> {
-  const client = authenticateClient(context.tenant, form, authorization);
+  const client = authenticateClient(context, form, authorization);
   if ('status' in client) return client;
   switch (form.get('grant_type')) {
     case 'client_credentials': return clientCredentials(context, client, form);

@@ -120,7 +120,7 @@ describe('production (MicrosoftAppId set)', () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error.code).toBe('ConfigInvalid');
     expect(missingKeys(error).sort()).toEqual([
-      'AAD_CLIENT_SECRET (or MicrosoftAppPassword)', 'AAD_TENANT_ID (or MicrosoftAppTenantId)', 'MicrosoftAppPassword', 'PUBLIC_BASE_URL',
+      'AAD_CLIENT_SECRET (or MicrosoftAppPassword or AAD_CLIENT_CERTIFICATE_PATH)', 'AAD_TENANT_ID (or MicrosoftAppTenantId)', 'MicrosoftAppPassword', 'PUBLIC_BASE_URL',
     ]);
   });
 
@@ -134,7 +134,7 @@ describe('production (MicrosoftAppId set)', () => {
     const config = loadConfig({ ...msi, AAD_CLIENT_ID: 'sso-app', AAD_CLIENT_SECRET: 'aad-secret' });
     expect(config.bot).toMatchObject({ appType: 'UserAssignedMSI', appPassword: undefined });
     expect(config.aad).toMatchObject({ clientId: 'sso-app', clientSecret: 'aad-secret' });
-    expect(missingKeys(configError(msi))).toEqual(['AAD_CLIENT_SECRET (or MicrosoftAppPassword)']);
+    expect(missingKeys(configError(msi))).toEqual(['AAD_CLIENT_SECRET (or MicrosoftAppPassword or AAD_CLIENT_CERTIFICATE_PATH)']);
   });
 });
 

@@ -199,7 +199,9 @@ describe('packaging', () => {
 
   it('takes its values from the bot configuration and needs MicrosoftAppId and a public https URL', () => {
     const env = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppTenantId: '11111111-1111-4111-8111-111111111111', PUBLIC_BASE_URL: 'https://bot.contoso.example/' };
-    expect(valuesFromConfig(loadConfig(env), '0.1.0')).toEqual({ APP_ID, BOT_DOMAIN: 'bot.contoso.example', VERSION: '0.1.0', APP_ID_URI: `api://botid-${APP_ID}` });
+    expect(valuesFromConfig(loadConfig(env), '0.1.0')).toEqual({
+      APP_ID, BOT_DOMAIN: 'bot.contoso.example', VERSION: '0.1.0', APP_ID_URI: `api://botid-${APP_ID}`, PUBLIC_BASE_URL: 'https://bot.contoso.example',
+    });
     expect(valuesFromConfig(loadConfig({ ...env, SSO_APP_ID_URI: 'api://x/botid-1' }), '1.0.0').APP_ID_URI).toBe('api://x/botid-1');
     expect(() => valuesFromConfig(loadConfig({}), '0.1.0')).toThrow(/MicrosoftAppId is not set/);
     expect(() => valuesFromConfig(loadConfig({ ...env, PUBLIC_BASE_URL: undefined }), '0.1.0')).toThrow(/PUBLIC_BASE_URL/);

@@ -44,6 +44,8 @@ describe('with MicrosoftAppId: refused, naming the key', () => {
     ['LOCAL_SSO_TOKEN_URL', 'https://idp.contoso.example/dev/sso-token'],
     ['AAD_METADATA_URL', 'http://127.0.0.1:3981/.well-known/openid-configuration'],
     ['AAD_METADATA_URL', `https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration`],
+    // Exports written on the bot's own disk (the Playground's stand-in for Teams' file flow).
+    ['FILE_DELIVERY', 'local'],
     // Graph: https, an allowlisted host, the origin only.
     ['GRAPH_BASE_URL', 'http://graph.microsoft.com'],
     ['GRAPH_BASE_URL', 'http://127.0.0.1:3982'],
@@ -83,6 +85,7 @@ describe('with MicrosoftAppId: refused, naming the key', () => {
       BOT_OPENID_METADATA_URL: 'http://127.0.0.1:7/meta', BOT_TOKEN_ISSUER: 'https://api.botframework.com', SSO_MODE: 'local',
       LOCAL_SSO_TOKEN_URL: 'http://127.0.0.1:3981/dev/sso-token', AAD_METADATA_URL: 'http://127.0.0.1:3981/meta',
       GRAPH_BASE_URL: 'http://127.0.0.1:3982', AAD_AUTHORITY_HOST: 'https://login.contoso.local', PUBLIC_BASE_URL: 'http://127.0.0.1:3978',
+      FILE_DELIVERY: 'local', AAD_CLIENT_CERTIFICATE_PATH: '/nowhere/throwaway.pem',
     };
     const error = configError({ ...PROD, ...bad });
     expect(error.code).toBe('ConfigInvalid');
