@@ -1,3 +1,4 @@
+import { logContext } from './logContext';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -60,6 +61,8 @@ export function createLogger(level: string, destination: pino.DestinationStream 
       },
     },
     serializers: { err: (error: unknown) => redact(error) },
+    // The turn's or the scheduled run's correlation id (bot/logContext.ts) on every line of it.
+    mixin: () => ({ ...logContext() }),
   }, destination);
   // Child bindings are written as given on every line of the child: redact them once, when it is made.
   const { child } = Object.getPrototypeOf(logger) as { child: Logger['child'] };

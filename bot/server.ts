@@ -2,6 +2,7 @@ import type { CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import type { TeamsBot } from './teamsBot';
 import { legacyChecks, sharedProbe, type HealthCheck, type HealthReport } from './health';
+import { newCorrelationId, withLogContext } from './logContext';
 import type { Logger } from './logger';
 import type { SignInPages } from './auth/signInPages';
 import { answerActivity } from './http/adapterAnswer';
@@ -59,7 +60,7 @@ export function createServer(deps: {
       refuse(req, res, log, 403, 'serviceUrl not on loopback (local mode)');
       return;
     }
-    const answer = await answerActivity(deps.adapter, activity, req.headers, (turn) => deps.bot.run(turn), log);
+    const answer = await withLogContext({ turnId: newCorrelationId() }, () => answerActivity(deps.adapter, activity, req.headers, (turn) => deps.bot.run(turn), log));
     if (answer.body === undefined || answer.body === null) {
       res.status(answer.status);
       res.end();

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { newCorrelationId, withLogContext } from '../logContext';
 import type { Logger } from '../logger';
 import { RunLeases, type HeldLease, type RunOutcome, type RunRecord } from './leases';
 import { nextDue, periodAt, type Period } from './schedule';
@@ -199,7 +200,7 @@ export class DigestScheduler {
     let result: TickRun['result'];
     let finished = false;
     try {
-      const done = await job.run(subscription, period, { activityId: held.record.activityId });
+      const done = await withLogContext({ runId: newCorrelationId() }, () => job.run(subscription, period, { activityId: held.record.activityId }));
       const at = new Date(clock.now()).toISOString();
       if ('quiet' in done) {
         // Nothing this period: the record says so, and no later tick of the period asks again.

@@ -10,6 +10,7 @@ import { isAppError } from '../errors';
 import { decideArgs } from '../features/decide';
 import { replyActivity } from '../features/feature';
 import type { GraphApis, ReviewDefinition, ReviewInstance } from '../graph/apis';
+import { newCorrelationId, withLogContext } from '../logContext';
 import type { Logger } from '../logger';
 import { isProactiveSendError } from '../proactive/connectorFailure';
 import type { ProactiveSender } from '../proactive/sender';
@@ -139,7 +140,7 @@ export class Nudger {
 
   /** One pass over the active reviews now; concurrent calls share the pass in progress. */
   pass(): Promise<NudgeResult[]> {
-    this.running ??= this.run().finally(() => {
+    this.running ??= withLogContext({ runId: newCorrelationId() }, () => this.run()).finally(() => {
       this.running = undefined;
     });
     return this.running;
