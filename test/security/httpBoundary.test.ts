@@ -14,7 +14,7 @@ import type { BotProcess } from '../support/botProcess';
 import { ssoToken, startLocalTenant, type LocalTenant } from '../support/localTenant';
 import { USERS } from '../support/teamsClient';
 import {
-  endlessUpload, entriesOf, formBody, gzipBomb, healthStatus, MULTIPART_BOUNDARY, multipartBody, peakRssMb, rawRequest, startProductionBot,
+  closed, endlessUpload, entriesOf, formBody, gzipBomb, healthStatus, listening, MULTIPART_BOUNDARY, multipartBody, peakRssMb, rawRequest, startProductionBot,
 } from './httpHarness';
 
 /**
@@ -151,15 +151,10 @@ describe('no form or multipart parser on any route (in process)', () => {
       adapter: { process: processed } as unknown as CloudAdapter, bot: {} as TeamsBot, health: [],
       signIn: new SignInPages(config, 'http://127.0.0.1:9/authorize'), log: createLogger('silent'), localMode: config.localMode,
     });
-    await new Promise<void>((resolve) => {
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    base = `http://127.0.0.1:${server.address().port}`;
+    base = await listening(server);
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-    });
+    await closed(server);
     process.env.TMPDIR = savedTmp;
     if (savedTmp === undefined) delete process.env.TMPDIR;
     rmSync(uploads, { recursive: true, force: true });

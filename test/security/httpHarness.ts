@@ -157,3 +157,21 @@ export function endlessUpload(url: string, limit: number): Promise<{ outcome: 'c
     pump();
   });
 }
+
+/** Something that listens like node:http's and restify's servers. */
+interface Listener { listen(port: number, host: string, done: () => void): unknown; close(done: () => void): unknown; address(): unknown }
+
+/** Starts `server` on a free loopback port; resolves with its base URL (`http://127.0.0.1:<port>`). */
+export async function listening(server: Listener): Promise<string> {
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Stops `server` (resolves once it has closed). */
+export function closed(server: Listener): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+  });
+}

@@ -10,7 +10,7 @@ import { STRICT_POLICY, securityHeaders } from '../../bot/http/securityHeaders';
 import { createLogger } from '../../bot/logger';
 import { createServer } from '../../bot/server';
 import type { TeamsBot } from '../../bot/teamsBot';
-import { rawRequest } from './httpHarness';
+import { closed, listening, rawRequest } from './httpHarness';
 
 /**
  * Issue 14 item 5: the privacy statement and terms of use the Teams manifest links to are served by the bot at
@@ -29,15 +29,10 @@ describe('the production bot\'s server', () => {
       adapter: { process: processed } as unknown as CloudAdapter, bot: {} as TeamsBot, health: [],
       signIn: new SignInPages(config, 'http://127.0.0.1:9/authorize'), log: createLogger('silent'), localMode: false,
     });
-    await new Promise<void>((resolve) => {
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    base = `http://127.0.0.1:${server.address().port}`;
+    base = await listening(server);
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-    });
+    await closed(server);
   });
 
   test.each([['/privacy', LEGAL_FILES.privacy], ['/terms', LEGAL_FILES.terms]])('GET %s: 200 text/html with the file\'s text, security headers, no sign-in', async (path, file) => {
@@ -72,15 +67,10 @@ describe('the page text (an administrator\'s file)', () => {
     server.pre(securityHeaders);
     server.get('/privacy', legalPageRoute('privacy', createLogger('silent'), dir));
     server.get('/terms', legalPageRoute('terms', createLogger('silent'), dir));
-    await new Promise<void>((resolve) => {
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    base = `http://127.0.0.1:${server.address().port}`;
+    base = await listening(server);
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-    });
+    await closed(server);
     rmSync(dir, { recursive: true, force: true });
   });
 
