@@ -44,12 +44,14 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 function send(response: ServerResponse, result: RouteResult): void {
   const headers: Record<string, string> = { ...result.headers };
   if (result.body === undefined) {
-    response.writeHead(result.status, headers).end();
+    response.writeHead(result.status, headers);
+    response.end();
     return;
   }
   const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
   headers['content-type'] ??= JSON_TYPE;
-  response.writeHead(result.status, headers).end(text);
+  response.writeHead(result.status, headers);
+  response.end(text);
 }
 
 const badJson = (message: string): RouteResult => ({ status: 400, body: { error: { code: 'BadRequest', message } } });

@@ -40,7 +40,8 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.end(JSON.stringify(body));
 }
 
 /** Loads the persisted signing key (tokens stay valid across restarts) or makes and saves a new one. */
@@ -181,11 +182,13 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   const authorize = (method: string, form: URLSearchParams, response: ServerResponse): void => {
     const redirect = form.get('redirect_uri') ?? '';
     if (!options.tenant.apps.some((a) => a.appId === form.get('client_id')) || !isLocalRedirect(redirect)) {
-      response.writeHead(400, { 'content-type': 'text/plain' }).end('Unknown client_id or a redirect_uri outside this machine.');
+      response.writeHead(400, { 'content-type': 'text/plain' });
+      response.end('Unknown client_id or a redirect_uri outside this machine.');
       return;
     }
     if (method === 'GET') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(consentPage(options.tenant, form, `/${tenantId}/oauth2/v2.0/authorize`));
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(consentPage(options.tenant, form, `/${tenantId}/oauth2/v2.0/authorize`));
       return;
     }
     const target = new URL(redirect);
@@ -197,7 +200,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       target.searchParams.set('error', 'access_denied');
     }
     target.searchParams.set('state', form.get('state') ?? '');
-    response.writeHead(302, { location: target.href }).end();
+    response.writeHead(302, { location: target.href });
+    response.end();
   };
 
   const server: Server = createServer((request, response) => {

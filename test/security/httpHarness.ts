@@ -56,7 +56,8 @@ export async function startRecorder(): Promise<Recorder> {
   const server: Server = createServer((req, res) => {
     hits.push({ method: req.method ?? '', path: req.url ?? '' });
     req.resume();
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
