@@ -69,6 +69,41 @@ export const intervalTicker = (everyMs: number): Ticker => (tick) => {
   return () => clearInterval(timer);
 };
 
+/**
+ * A background pass driven by a ticker (the digests' scheduler, the reviewer nudges): one pass at a time, concurrent
+ * callers share the pass in progress, a tick while one runs is a no-op, and stop waits for the pass in progress.
+ */
+export class SharedPasses<T> {
+  private running: Promise<T> | undefined;
+  private stopTicker: (() => void) | undefined;
+
+  constructor(private readonly pass: () => Promise<T>) {}
+
+  /** The pass in progress, or a new one. */
+  run(): Promise<T> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Calls `tick` on each tick of `ticker` while no pass runs; a failed tick goes to `failed`. */
+  start(ticker: Ticker, tick: () => Promise<unknown>, failed: (error: unknown) => void): void {
+    if (this.stopTicker !== undefined) return;
+    this.stopTicker = ticker(() => {
+      if (this.running !== undefined) return;
+      tick().catch(failed);
+    });
+  }
+
+  /** Stops ticking and waits for the pass in progress. */
+  async stop(): Promise<void> {
+    this.stopTicker?.();
+    this.stopTicker = undefined;
+    await this.running?.catch(() => undefined);
+  }
+}
+
 /** What a period's record asks for at `now`: a run of some kind, nothing until an instant, or nothing this period. */
 export type Plan = { run: RunKind } | { waitUntil: number } | { idle: true };
 
@@ -98,8 +133,7 @@ export class DigestScheduler {
   private readonly retry: RetryOptions;
   /** Per subscription: nothing to do before `until` within the period that ends at `periodEnd` (no storage read). */
   private readonly quiet = new Map<string, { periodEnd: number; until: number }>();
-  private running: Promise<TickRun[]> | undefined;
-  private stopTicker: (() => void) | undefined;
+  private readonly passes = new SharedPasses(() => this.pass());
 
   constructor(private readonly deps: DigestSchedulerDeps, options: DigestSchedulerOptions = {}) {
     this.refreshEveryMs = options.refreshEveryMs === undefined ? DEFAULT_REFRESH_MS : options.refreshEveryMs;
@@ -110,26 +144,17 @@ export class DigestScheduler {
 
   /** Starts ticking (default: every 15 s); a tick still running when the next is due makes that one a no-op. */
   start(ticker: Ticker = intervalTicker(15_000)): void {
-    if (this.stopTicker !== undefined) return;
-    this.stopTicker = ticker(() => {
-      if (this.running !== undefined) return;
-      this.tick().catch((error: unknown) => this.deps.log.error({ err: error }, 'digest scheduler tick failed'));
-    });
+    this.passes.start(ticker, () => this.tick(), (error) => this.deps.log.error({ err: error }, 'digest scheduler tick failed'));
   }
 
   /** Stops ticking and waits for the tick in progress (its jobs finish and record their outcome). */
-  async stop(): Promise<void> {
-    this.stopTicker?.();
-    this.stopTicker = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass over all subscriptions; concurrent calls share the pass in progress. */
   tick(): Promise<TickRun[]> {
-    this.running ??= this.pass().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.passes.run();
   }
 
   private async pass(): Promise<TickRun[]> {

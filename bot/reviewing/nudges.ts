@@ -5,7 +5,7 @@ import { timeLeft } from '../../reviews/summary';
 import { inReviewsList } from '../../reviews/status';
 import type { Clock } from '../clock';
 import type { ConversationStore } from '../conversations';
-import { intervalTicker, type Ticker } from '../digests/scheduler';
+import { intervalTicker, SharedPasses, type Ticker } from '../digests/scheduler';
 import { isAppError } from '../errors';
 import { decideArgs } from '../features/decide';
 import { replyActivity } from '../features/feature';
@@ -105,8 +105,7 @@ export class Nudger {
   /** What was last logged about unreachable reviewers per run and kind (logged again only when it changes). */
   private readonly logged = new Map<string, string>();
   private lastPassAt: number;
-  private running: Promise<NudgeResult[]> | undefined;
-  private stopTicker: (() => void) | undefined;
+  private readonly passes = new SharedPasses(() => withLogContext({ runId: newCorrelationId() }, () => this.run()));
 
   constructor(private readonly deps: NudgerDeps, options: NudgerOptions = {}) {
     this.everyMs = options.everyMs ?? NUDGE_EVERY_MS;
@@ -118,17 +117,11 @@ export class Nudger {
 
   /** Starts ticking (default every 15 s); a tick runs a pass once `everyMs` of the bot's clock has gone by. */
   start(ticker: Ticker = intervalTicker(15_000)): void {
-    if (this.stopTicker !== undefined) return;
-    this.stopTicker = ticker(() => {
-      if (this.running !== undefined) return;
-      this.tick().catch((error: unknown) => this.deps.log.error({ err: error }, 'nudges: pass failed'));
-    });
+    this.passes.start(ticker, () => this.tick(), (error) => this.deps.log.error({ err: error }, 'nudges: pass failed'));
   }
 
-  async stop(): Promise<void> {
-    this.stopTicker?.();
-    this.stopTicker = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** A pass when one is due by the clock (or the clock went back); undefined otherwise. */
@@ -140,10 +133,7 @@ export class Nudger {
 
   /** One pass over the active reviews now; concurrent calls share the pass in progress. */
   pass(): Promise<NudgeResult[]> {
-    this.running ??= withLogContext({ runId: newCorrelationId() }, () => this.run()).finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.passes.run();
   }
 
   private async run(): Promise<NudgeResult[]> {
