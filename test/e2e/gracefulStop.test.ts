@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { BOT_APP_ID, TENANT_ID } from '../../dev/tenant/tenant';
-import { startBot, type BotProcess } from '../support/botProcess';
-import { control, startLocalTenant, type LocalTenant } from '../support/localTenant';
-import { TeamsClient, USERS } from '../support/teamsClient';
+import type { BotProcess } from '../support/botProcess';
+import { control } from '../support/localTenant';
+import { useLocalStack } from '../support/localStack';
+import { USERS } from '../support/teamsClient';
 
 /**
  * A graceful stop (issue 14, item 4): SIGTERM while a turn waits on Graph. The turn finishes (its answer reaches
@@ -11,28 +11,17 @@ import { TeamsClient, USERS } from '../support/teamsClient';
 
 jest.setTimeout(60_000);
 
-let tenant: LocalTenant;
-let bot: BotProcess;
-let teams: TeamsClient;
+const stack = useLocalStack({ env: { SSO_MODE: 'local' } });
 
 beforeAll(async () => {
-  tenant = await startLocalTenant();
-  bot = await startBot(tenant, { env: { SSO_MODE: 'local' } });
-  teams = await TeamsClient.start({ botUrl: bot.messagesUrl, tenantId: TENANT_ID, botId: BOT_APP_ID });
   // Signed in first, so the turn below spends its time on Graph only.
+  const { teams } = stack;
   await teams.message(USERS.adele, 'reviews');
   await teams.waitFor(() => teams.sent.find((s) => JSON.stringify(s.activity).includes('Sales Team guest review')), 20_000);
 });
 
-afterAll(async () => {
-  await control(tenant, 'PUT', '/faults', {}).catch(() => undefined);
-  await teams?.stop();
-  await bot?.stop('SIGKILL');
-  await tenant?.dispose();
-});
-
 test('SIGTERM during a turn: the turn completes and the process exits 0', async () => {
-  teams.clear();
+  const { tenant, bot, teams } = stack;
   // Every Graph request now takes 1.5 s: the turn is in flight when the signal comes.
   expect((await control(tenant, 'PUT', '/faults', { latencyMs: 1500 })).status).toBe(200);
   const delivery = teams.message(USERS.adele, 'reviews active');

@@ -1,8 +1,7 @@
-import { BOT_APP_ID, TENANT_ID } from '../../dev/tenant/tenant';
 import { blockTexts as texts } from '../cards/cardNodes';
-import { startBot, type BotProcess } from '../support/botProcess';
-import { control, graph, REVIEWS, startLocalTenant, userToken, type LocalTenant } from '../support/localTenant';
-import { TeamsClient, USERS, type SentActivity, type TeamsUser } from '../support/teamsClient';
+import { control, graph, REVIEWS, userToken } from '../support/localTenant';
+import { useLocalStack } from '../support/localStack';
+import { USERS, type SentActivity, type TeamsUser } from '../support/teamsClient';
 
 /**
  * Reviewers decide in chat (issue 13) over real HTTP: the bot process, the local tenant, the simulated Teams client.
@@ -14,21 +13,7 @@ import { TeamsClient, USERS, type SentActivity, type TeamsUser } from '../suppor
 jest.setTimeout(120_000);
 
 const REVIEW = 'Sales Team guest review';
-let tenant: LocalTenant;
-let bot: BotProcess;
-let teams: TeamsClient;
-
-beforeAll(async () => {
-  tenant = await startLocalTenant();
-  bot = await startBot(tenant, { env: { SSO_MODE: 'local' } });
-  teams = await TeamsClient.start({ botUrl: bot.messagesUrl, tenantId: TENANT_ID, botId: BOT_APP_ID });
-});
-
-afterAll(async () => {
-  await teams?.stop();
-  await bot?.stop();
-  await tenant?.dispose();
-});
+const stack = useLocalStack({ env: { SSO_MODE: 'local' } });
 
 interface CardNode { type?: string; id?: string; title?: string; verb?: string; data?: Record<string, unknown>; [key: string]: unknown }
 const cardOf = (sent: SentActivity): CardNode => (sent.activity.attachments as Array<{ content: CardNode }> | undefined)?.[0]?.content ?? {};
@@ -54,35 +39,35 @@ function choiceFor(card: CardNode, name: string): string {
 
 /** The bot's answer to a message from `user` in their personal chat: the card it sent. */
 async function ask(user: TeamsUser, text: string): Promise<CardNode> {
-  const before = teams.sent.length;
-  await teams.message(user, text);
-  const sent = await teams.waitFor(() => teams.sent.slice(before).find((s) => s.activity.attachments !== undefined), 20_000);
+  const before = stack.teams.sent.length;
+  await stack.teams.message(user, text);
+  const sent = await stack.teams.waitFor(() => stack.teams.sent.slice(before).find((s) => s.activity.attachments !== undefined), 20_000);
   return cardOf(sent);
 }
 
 /** A press of `action` by `user` with the card's inputs: the replacement card (or the text) it answered with. */
 async function press(user: TeamsUser, action: CardNode, inputs: Record<string, string> = {}): Promise<{ card?: CardNode; text?: string }> {
-  const before = teams.sent.length;
-  const delivery = await teams.invoke(user, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: action.verb, data: { ...action.data, ...inputs } }, trigger: 'manual' });
+  const before = stack.teams.sent.length;
+  const delivery = await stack.teams.invoke(user, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: action.verb, data: { ...action.data, ...inputs } }, trigger: 'manual' });
   const body = delivery.body as { type?: string; value?: unknown };
   if (body.type === 'application/vnd.microsoft.card.adaptive') return { card: body.value as CardNode };
   // "Opened below.": the card was posted as a new message.
-  if (body.value === 'Opened below.') return { card: cardOf(await teams.waitFor(() => teams.sent.slice(before).find((s) => s.activity.attachments !== undefined), 20_000)) };
+  if (body.value === 'Opened below.') return { card: cardOf(await stack.teams.waitFor(() => stack.teams.sent.slice(before).find((s) => s.activity.attachments !== undefined), 20_000)) };
   return { text: String(body.value) };
 }
 
 interface Item { id: string; decision: string; justification: string | null; principal: { displayName: string }; reviewedBy?: { id: string } }
 async function meganItems(): Promise<Item[]> {
-  const token = await userToken(tenant, 'megan@contoso.local');
-  const definitions = (await graph(tenant, token, 'GET', `${REVIEWS}/filterByCurrentUser(on='reviewer')`)).body as { value: Array<{ id: string; displayName: string }> };
+  const token = await userToken(stack.tenant, 'megan@contoso.local');
+  const definitions = (await graph(stack.tenant, token, 'GET', `${REVIEWS}/filterByCurrentUser(on='reviewer')`)).body as { value: Array<{ id: string; displayName: string }> };
   const definition = definitions.value.find((d) => d.displayName === REVIEW);
-  const instances = (await graph(tenant, token, 'GET', `${REVIEWS}/${definition?.id ?? ''}/instances/filterByCurrentUser(on='reviewer')`)).body as { value: Array<{ id: string; status: string }> };
+  const instances = (await graph(stack.tenant, token, 'GET', `${REVIEWS}/${definition?.id ?? ''}/instances/filterByCurrentUser(on='reviewer')`)).body as { value: Array<{ id: string; status: string }> };
   const instance = instances.value.find((i) => i.status === 'InProgress');
-  const items = (await graph(tenant, token, 'GET', `${REVIEWS}/${definition?.id ?? ''}/instances/${instance?.id ?? ''}/decisions/filterByCurrentUser(on='reviewer')`)).body as { value: Item[] };
+  const items = (await graph(stack.tenant, token, 'GET', `${REVIEWS}/${definition?.id ?? ''}/instances/${instance?.id ?? ''}/decisions/filterByCurrentUser(on='reviewer')`)).body as { value: Item[] };
   return items.value;
 }
 const patches = async (): Promise<number> => {
-  const stats = (await control(tenant, 'GET', '/stats')).body as { byRoute: Record<string, number> };
+  const stats = (await control(stack.tenant, 'GET', '/stats')).body as { byRoute: Record<string, number> };
   return Object.entries(stats.byRoute).filter(([route]) => route.startsWith('PATCH ')).reduce((sum, [, n]) => sum + n, 0);
 };
 
@@ -105,7 +90,7 @@ test('Megan: my reviews shows what the emulator holds for her; she denies Ramesh
   const ramesh = choiceFor(decisionCard, 'Ramesh');
   expect(texts(decisionCard)).toContain('Deny recommended: last sign-in 200 days ago (look-back 30 days)');
 
-  await control(tenant, 'POST', '/stats/reset');
+  await control(stack.tenant, 'POST', '/stats/reset');
   const why = 'Left Fabrikam in June';
   const submitted = await press(USERS.megan, button(decisionCard, 'Submit'), { [ramesh]: 'Deny', justification: why });
   expect(texts(submitted.card)).toContain('Sent: 1 decision recorded.');
@@ -120,7 +105,7 @@ test('a double Submit records once; Alex pressing Megan\'s card changes nothing'
   const all = (await press(USERS.megan, button(card, 'All'))).card as CardNode;
   const lynne = choiceFor(all, 'Lynne');
   await press(USERS.megan, button(all, 'All'), { [lynne]: 'DontKnow' });
-  await control(tenant, 'POST', '/stats/reset');
+  await control(stack.tenant, 'POST', '/stats/reset');
   const submit = button(all, 'Submit');
   const [first, second] = await Promise.all([press(USERS.megan, submit), press(USERS.megan, submit)]);
   const notices = [first, second].map((answer) => texts(answer.card).find((text) => /^(Sent|Your decisions|Nothing pending)/.test(text)));
@@ -129,7 +114,7 @@ test('a double Submit records once; Alex pressing Megan\'s card changes nothing'
   expect((await meganItems()).find((item) => item.principal.displayName.startsWith('Lynne'))?.decision).toBe('DontKnow');
 
   // Alex presses Megan's Submit with his own choice: nothing is kept or sent.
-  await control(tenant, 'POST', '/stats/reset');
+  await control(stack.tenant, 'POST', '/stats/reset');
   const alex = await press(USERS.alex, submit, { [lynne]: 'Approve', justification: 'mine' });
   expect(alex.text).toBe('Only this review\'s reviewers can decide, each on their own card, and this card is not yours: nothing was kept or sent. Type "my reviews" for yours.');
   expect(await patches()).toBe(0);
@@ -143,10 +128,7 @@ test('a pending choice survives a SIGKILL of the bot, and is sent after the rest
   const kept = (await press(USERS.megan, button(all, 'All'), { [lynne]: 'Approve', justification: 'Works with us again' })).card as CardNode;
   expect(texts(kept).some((text) => text.endsWith('· 1 pending'))).toBe(true);
 
-  await bot.stop('SIGKILL');
-  bot = await startBot(tenant, { dataDir: bot.dataDir, env: { SSO_MODE: 'local' } });
-  await teams.stop();
-  teams = await TeamsClient.start({ botUrl: bot.messagesUrl, tenantId: TENANT_ID, botId: BOT_APP_ID });
+  await stack.restart();
 
   const again = await ask(USERS.megan, `decide "${REVIEW}"`);
   expect(texts(again).some((text) => text.endsWith('· 1 pending'))).toBe(true);
