@@ -45,10 +45,11 @@ const Schema = z.object({
   AAD_TENANT_ID: optional,
   AAD_AUTHORITY_HOST: optional.pipe(url.optional()),
   AAD_METADATA_URL: optional.pipe(url.optional()),
-  SSO_MODE: z.enum(['teams', 'local']).optional(),
+  SSO_MODE: z.enum(['teams', 'connection', 'local']).optional(),
   FILE_DELIVERY: z.enum(['teams', 'local']).optional(),
   SSO_APP_ID_URI: optional,
   SSO_CONNECTION_NAME: z.string().default('GraphSso'),
+  SSO_TOKEN_SERVICE_URL: optional.pipe(url.optional()),
   LOCAL_SSO_TOKEN_URL: optional.pipe(url.optional()),
   GRAPH_BASE_URL: optional.pipe(url.optional()),
   PUBLIC_BASE_URL: optional.pipe(url.optional()),
@@ -57,6 +58,9 @@ const Schema = z.object({
   LOCAL_DATA_DIR: z.string().default('.local'),
   LOCAL_IDP_PORT: z.coerce.number().int().default(3981),
   LOCAL_GRAPH_PORT: z.coerce.number().int().default(3982),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional.pipe(url.optional()),
+  OTEL_EXPORTER_OTLP_HEADERS: optional,
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('access-review-bot'),
 });
 
 /** Every environment key the bot reads (documented one by one in .env.sample). */
@@ -102,7 +106,12 @@ export interface AppConfig {
     clientId: string; clientSecret: string | undefined; certificate: ClientCertificate | undefined; tenantId: string; authority: string;
     metadataUrl: string | undefined;
   };
-  sso: { mode: 'teams' | 'local'; appIdUri: string; connectionName: string; localTokenUrl: string };
+  /**
+   * `teams`: Teams SSO, the bot's own on-behalf-of exchange (msal); `connection`: Teams SSO through the Azure Bot's
+   * OAuth connection `connectionName`, the Bot Framework token service (`tokenServiceUrl`) exchanging and keeping
+   * the user's Graph token; `local`: the local identity provider hands over the SSO token.
+   */
+  sso: { mode: 'teams' | 'connection' | 'local'; appIdUri: string; connectionName: string; localTokenUrl: string; tokenServiceUrl: string };
   graphBaseUrl: string;
   publicBaseUrl: string;
   storage: { kind: 'sqlite'; file: string } | { kind: 'blob'; connectionString: string; container: string };
@@ -111,6 +120,11 @@ export interface AppConfig {
    * `localDir` (the Agents Playground has no files). `pendingDir`: where a CSV waits for the user's consent.
    */
   exports: { delivery: 'teams' | 'local'; localDir: string; pendingDir: string };
+  /**
+   * OpenTelemetry export (OTLP over HTTP): off when `endpoint` is undefined. `headers` (e.g. an API key) are secret:
+   * never logged.
+   */
+  telemetry: { endpoint: string | undefined; headers: Record<string, string>; serviceName: string };
 }
 
 /**
@@ -165,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clock: Clock = 
       appIdUri: e.SSO_APP_ID_URI ?? `api://botid-${clientId}`,
       connectionName: e.SSO_CONNECTION_NAME,
       localTokenUrl: e.LOCAL_SSO_TOKEN_URL ?? local(e.LOCAL_IDP_PORT, '/dev/sso-token'),
+      tokenServiceUrl: (e.SSO_TOKEN_SERVICE_URL ?? 'https://token.botframework.com').replace(/\/$/, ''),
     },
     graphBaseUrl: origin(e.GRAPH_BASE_URL) ?? (localMode ? local(e.LOCAL_GRAPH_PORT, '') : 'https://graph.microsoft.com'),
     // Only the local default can be absent here: with an app id PUBLIC_BASE_URL is required.
@@ -178,11 +193,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clock: Clock = 
       // Local mode keeps everything under the data dir; a deployment uses the machine's temp folder (never bot state).
       pendingDir: localMode ? resolve(e.LOCAL_DATA_DIR, 'exports-pending') : join(tmpdir(), 'access-review-bot-exports'),
     },
+    telemetry: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/$/, ''), headers: otlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS), serviceName: e.OTEL_SERVICE_NAME },
   };
   return deepFreeze(config);
 }
 
 type Given = Record<string, string | undefined>;
+
+/** OTEL_EXPORTER_OTLP_HEADERS as the OpenTelemetry specification writes it: `key1=value1,key2=value2`, values URL-encoded. */
+function otlpHeaders(value: string | undefined): Record<string, string> {
+  if (value === undefined) return {};
+  return Object.fromEntries(value.split(',').flatMap((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) return [];
+    const key = pair.slice(0, at).trim();
+    const raw = pair.slice(at + 1).trim();
+    let decoded = raw;
+    try { decoded = decodeURIComponent(raw); } catch { /* kept as given */ }
+    return key === '' ? [] : [[key, decoded]];
+  }));
+}
+
+/** The Bot Framework token service's hosts (learn.microsoft.com/azure/bot-service/ref-oauth-redirect-urls). */
+export const TOKEN_SERVICE_HOSTS: readonly string[] = [
+  'token.botframework.com', 'europe.token.botframework.com', 'unitedstates.token.botframework.com', 'india.token.botframework.com',
+  'token.botframework.azure.us', 'token.botframework.azure.cn',
+];
 
 /** Keys a real-tenant configuration cannot do without (checked on the raw values, so they are reported with invalid ones). */
 function missingKeys(given: Given): string[] {
@@ -288,7 +324,7 @@ function productionProblems(given: Given): string[] {
   for (const key of LOCAL_TENANT_KEYS) {
     if (given[key] !== undefined) problems.push(`${key}: points at the local tenant; not allowed with MicrosoftAppId (leave it empty)`);
   }
-  for (const [key, hosts] of [['GRAPH_BASE_URL', GRAPH_HOSTS], ['AAD_AUTHORITY_HOST', LOGIN_HOSTS]] as const) {
+  for (const [key, hosts] of [['GRAPH_BASE_URL', GRAPH_HOSTS], ['AAD_AUTHORITY_HOST', LOGIN_HOSTS], ['SSO_TOKEN_SERVICE_URL', TOKEN_SERVICE_HOSTS]] as const) {
     const value = given[key] === undefined ? undefined : httpUrl(given[key]);
     if (value === undefined) continue; // unset (the default is Microsoft's) or not a URL (reported by the schema)
     // No port, credentials, path, query or fragment: serialised, the URL is exactly its host's https root.
@@ -332,5 +368,7 @@ export function redactedSummary(config: AppConfig): Record<string, unknown> {
     graphBaseUrl: config.graphBaseUrl,
     publicBaseUrl: config.publicBaseUrl,
     storage: config.storage.kind === 'blob' ? { kind: 'blob', container: config.storage.container } : config.storage,
+    telemetry: config.telemetry.endpoint === undefined ? '(off)'
+      : { endpoint: config.telemetry.endpoint, serviceName: config.telemetry.serviceName, headers: Object.keys(config.telemetry.headers) },
   };
 }
