@@ -32,7 +32,7 @@ describe('local mode (no MicrosoftAppId)', () => {
     });
     expect(config.sso).toEqual({
       mode: 'local', appIdUri: `api://botid-${LOCAL_CLIENT}`, connectionName: 'GraphSso',
-      localTokenUrl: 'http://127.0.0.1:3981/dev/sso-token',
+      localTokenUrl: 'http://127.0.0.1:3981/dev/sso-token', tokenServiceUrl: 'https://token.botframework.com',
     });
     expect(config.graphBaseUrl).toBe('http://127.0.0.1:3982');
     expect(config.publicBaseUrl).toBe('http://127.0.0.1:3978');
