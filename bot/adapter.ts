@@ -3,6 +3,7 @@ import {
   ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory,
   INVOKE_RESPONSE_KEY, type Activity, type BotState, type InvokeResponse, type TurnContext,
 } from 'botbuilder';
+import { AuthenticationConstants, ClaimsIdentity } from 'botframework-connector';
 import { credentialSummary, type AppConfig } from './config';
 import { appErrorIn } from './errors';
 import type { Logger } from './logger';
@@ -51,8 +52,25 @@ export function botFrameworkSettings(config: AppConfig, channelAuth?: ChannelAut
     MicrosoftAppType: config.bot.appId === '' ? 'MultiTenant' : config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
     ...(certificate ? { CertificateThumbprint: certificate.thumbprintSha1, CertificatePrivateKey: certificate.privateKey } : {}),
+    // SSO_MODE=connection: the token service the turn's UserTokenClient talks to (regional, or a test's).
+    ...(config.sso.mode === 'connection' ? { OAuthUrl: config.sso.tokenServiceUrl } : {}),
     ...(channelAuth ? { ToBotFromChannelOpenIdMetadataUrl: channelAuth.openIdMetadataUrl, ToBotFromChannelTokenIssuer: channelAuth.tokenIssuer } : {}),
   };
+}
+
+/**
+ * Local mode with SSO_MODE=connection (tests against a token service on 127.0.0.1): turns are anonymous there (no app
+ * id, authentication off), so their UserTokenClient would name no app, and botbuilder refuses to build the token
+ * service's sign-in state without one; it is told the local Entra app's id instead. Credentials stay empty.
+ */
+class LocalTokenServiceAuthentication extends ConfigurationBotFrameworkAuthentication {
+  constructor(settings: Record<string, string>, credentials: ConnectorCredentialsOverride, private readonly appId: string) {
+    super(settings, credentials);
+  }
+
+  override createUserTokenClient(identity: ClaimsIdentity): ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']> {
+    return super.createUserTokenClient(new ClaimsIdentity([...identity.claims, { type: AuthenticationConstants.AppIdClaim, value: this.appId }], identity.isAuthenticated));
+  }
 }
 
 /**
@@ -67,7 +85,10 @@ export function createAdapter(config: AppConfig, dialogStates: BotState, log: Lo
     log.info({ appId: config.bot.appId, credential }, 'Bot Framework credential');
   }
   const credentials = connectorCredentials ?? new ConfigurationServiceClientCredentialFactory(settings);
-  const adapter = new ChannelAdapter(new ConfigurationBotFrameworkAuthentication(settings, credentials));
+  const authentication = config.localMode && config.sso.mode === 'connection'
+    ? new LocalTokenServiceAuthentication(settings, credentials, config.aad.clientId)
+    : new ConfigurationBotFrameworkAuthentication(settings, credentials);
+  const adapter = new ChannelAdapter(authentication);
   adapter.onTurnError = turnErrorHandler(dialogStates, log);
   return adapter;
 }

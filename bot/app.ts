@@ -4,6 +4,7 @@ import { createAdapter, type ChannelAuthOverride, type ConnectorCredentialsOverr
 import { SignInPages } from './auth/signInPages';
 import { SsoService } from './auth/ssoService';
 import { MsalTokenProvider, type TokenProvider } from './auth/tokenProvider';
+import { TokenServiceSignIn, TokenServiceTokens } from './auth/tokenService';
 import { CardActions } from './cardActions';
 import { followingClock, systemClock, type Clock } from './clock';
 import { emulatorClockSync } from './emulatorClock';
@@ -96,17 +97,19 @@ export interface BotDeps {
 export function createBot({ config, storage, tokens, graph, clock, log, teamDetails, conversations }: BotDeps): { bot: TeamsBot; dialogStates: BotState } {
   // Dialog state per conversation *and* user: in a channel or group chat each person has their own wizard.
   const dialogStates = new PrivateConversationState(storage);
-  const sso = new SsoService(config, tokens, storage, log);
+  // SSO_MODE=connection: the Azure Bot's OAuth connection signs users in (its token service keeps their tokens).
+  const tokenService = tokens instanceof TokenServiceTokens ? new TokenServiceSignIn(config, tokens, log) : undefined;
+  const sso = new SsoService(config, tokens, storage, log, tokenService);
   const adminActions = createAdminActionStore(storage, clock);
   const exports = new ExportService({ store: storage, clock, config, log });
   const edits = createEditDeps(storage, clock);
-  const features = createFeatures(tokens, { clock, adminActions, exports, edit: edits, digests: { subscriptions: new SubscriptionStore(storage, clock), clock, log },
+  const features = createFeatures((turn, userId) => sso.signOut(turn, userId), { clock, adminActions, exports, edit: edits, digests: { subscriptions: new SubscriptionStore(storage, clock), clock, log },
     reviewing: { pending: new PendingChoices(storage, clock), clock } });
   const graphFor = userGraph(graph);
   const teamGroups = new TeamGroups(teamDetails, log);
   const runner = new FeatureRunner(graphFor, log, teamGroups);
   const drafts = createDraftStore(storage, clock);
-  const ssoPrompt = new SsoPrompt(config, tokens, sso, clock);
+  const ssoPrompt = new SsoPrompt(config, sso, clock);
   const steps = [new ScopeStep(), new InactiveDaysStep(), new GroupStep(graphFor), new ReviewersStep(graphFor), new ScheduleStep(),
     new SettingsStep(), new WhichSettingStep()];
   const policy: SignInPolicy = { config, tokens, prompt: ssoPrompt };
@@ -127,11 +130,13 @@ export function createBot({ config, storage, tokens, graph, clock, log, teamDeta
 /** The composition root: the only place that builds infrastructure; everything else receives what it needs. */
 export async function createApp(config: AppConfig, log: Logger, overrides: AppOverrides = {}): Promise<App> {
   const storage = await createStorage(config);
-  const tokens = await MsalTokenProvider.create(config, log);
-  // Graph as each user, for commands; the bot's own identity is for scheduled work only (test/bot/graph/appIdentity.test.ts).
-  const graph = new GraphSeam(tokens, new GraphClientFactory({ baseUrl: config.graphBaseUrl }));
   // The one clock of the bot (conventions: time is injected). Local mode: the local tenant's time, read before each turn.
   const clock = followingClock(systemClock);
+  const msal = await MsalTokenProvider.create(config, log);
+  // SSO_MODE=connection: users' tokens come from the token service (in turns); the bot's own still from msal.
+  const tokens = config.sso.mode === 'connection' ? new TokenServiceTokens(msal, clock) : msal;
+  // Graph as each user, for commands; the bot's own identity is for scheduled work only (test/bot/graph/appIdentity.test.ts).
+  const graph = new GraphSeam(tokens, new GraphClientFactory({ baseUrl: config.graphBaseUrl }));
   const conversations = new ConversationStore(storage, clock);
   const { bot, dialogStates } = createBot({ config, storage, tokens, graph, clock, log, teamDetails: connectorTeamDetails, conversations });
   const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth, overrides.connectorCredentials);
@@ -159,7 +164,7 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
   } else {
     health.push(...productionHealthChecks(config));
   }
-  const server = createServer({ adapter, bot, health, signIn: new SignInPages(config, tokens.authorizeEndpoint), log, localMode: config.localMode });
+  const server = createServer({ adapter, bot, health, signIn: new SignInPages(config, msal.authorizeEndpoint), log, localMode: config.localMode });
   return {
     server,
     tokens,

@@ -307,9 +307,12 @@ function httpUrl(value: string): URL | undefined {
 
 /** Local mode has no Bot Framework authentication, so anyone who can reach it is "any user": loopback only. */
 function localProblems(given: Given): string[] {
+  const problems = given.SSO_MODE === 'connection' && given.SSO_TOKEN_SERVICE_URL === undefined
+    ? ['SSO_MODE: "connection" needs the Bot Framework token service, which has no local stand-in for `npm start`; use local (or leave it empty), or set SSO_TOKEN_SERVICE_URL to a test\'s token service']
+    : [];
   const host = given.HOST?.toLowerCase();
-  if (host === undefined || host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)) return [];
-  return ['HOST: local mode (no MicrosoftAppId) serves only this machine, so it listens on loopback only (127.0.0.1, ::1 or localhost); ' +
+  if (host === undefined || host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)) return problems;
+  return [...problems, 'HOST: local mode (no MicrosoftAppId) serves only this machine, so it listens on loopback only (127.0.0.1, ::1 or localhost); ' +
     'set MicrosoftAppId to run for real'];
 }
 

@@ -80,16 +80,20 @@ export class TeamsBot extends TeamsActivityHandler {
   protected override async onInvokeActivity(turn: TurnContext): Promise<InvokeResponse> {
     switch (turn.activity.name) {
       case 'signin/tokenExchange': {
-        const { outcome, response } = await this.sso.tokenExchange(turn.activity.value, turn.activity.conversation.id, userIdOf(turn));
+        const { outcome, response } = await this.sso.tokenExchange(turn.activity.value, turn.activity.conversation.id, userIdOf(turn), turn);
         if (outcome?.kind === 'signedIn') {
           turn.turnState.set(SIGN_IN_OUTCOME, outcome);
           await runDialog(this.root, turn, this.dialogState);
         }
         return response;
       }
-      case 'signin/verifyState':
+      case 'signin/verifyState': {
+        // The token service's magic code (SSO_MODE=connection) is redeemed first; with the bot's own consent page there is none.
+        const outcome = await this.sso.verifyState(turn, turn.activity.value);
+        if (outcome !== undefined) turn.turnState.set(SIGN_IN_OUTCOME, outcome);
         await runDialog(this.root, turn, this.dialogState);
-        return { status: 200 };
+        return { status: outcome?.kind === 'failed' ? 404 : 200 };
+      }
       case 'signin/failure': {
         const value = (turn.activity.value ?? {}) as { code?: unknown; message?: unknown };
         const text = (field: unknown): string => (typeof field === 'string' ? clippedForLog(field, 200) : '');

@@ -1,4 +1,4 @@
-import { CardFactory, type AdaptiveCardInvokeResponse, type Attachment } from 'botbuilder';
+import { CardFactory, type AdaptiveCardInvokeResponse, type Attachment, type TokenExchangeResource } from 'botbuilder';
 import type { AppConfig } from '../config';
 
 /** The sign-in page the OAuthCard's button opens when silent SSO cannot finish (consent, conditional access). */
@@ -17,16 +17,20 @@ export function oauthCard(config: AppConfig, exchangeId: string, loginHint: stri
     signInUrl(config, loginHint), { id: exchangeId, uri: config.sso.appIdUri, providerId: '' });
 }
 
-/** Universal Actions SSO: the 401 answer to an Action.Execute that needs the user's token (Teams then signs in silently and retries). */
-export function loginRequest(config: AppConfig, exchangeId: string, loginHint: string | undefined): AdaptiveCardInvokeResponse {
+/**
+ * Universal Actions SSO: the 401 answer to an Action.Execute that needs the user's token (Teams then signs in silently
+ * and retries). `connection`: the token service's sign-in link and exchange resource (SSO_MODE=connection).
+ */
+export function loginRequest(config: AppConfig, exchangeId: string, loginHint: string | undefined,
+  connection?: { signInLink: string; tokenExchangeResource: TokenExchangeResource }): AdaptiveCardInvokeResponse {
   return {
     statusCode: 401,
     type: 'application/vnd.microsoft.activity.loginRequest',
     value: {
       text: 'Sign in to continue',
       connectionName: config.sso.connectionName,
-      tokenExchangeResource: { id: exchangeId, uri: config.sso.appIdUri, providerId: '' },
-      buttons: [{ type: 'signin', title: 'Sign in', value: signInUrl(config, loginHint) }],
+      tokenExchangeResource: connection?.tokenExchangeResource ?? { id: exchangeId, uri: config.sso.appIdUri, providerId: '' },
+      buttons: [{ type: 'signin', title: 'Sign in', value: connection?.signInLink ?? signInUrl(config, loginHint) }],
     },
   };
 }

@@ -1,15 +1,19 @@
-import type { InvokeResponse, TokenExchangeInvokeRequest } from 'botbuilder';
+import { CardFactory, type AdaptiveCardInvokeResponse, type Attachment, type InvokeResponse, type TokenExchangeInvokeRequest, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AppConfig } from '../config';
 import { AppError, isAppError } from '../errors';
 import type { Logger } from '../logger';
 import type { KeyValueStore } from '../storage/keyValueStore';
-import { authFailureDetails, type TokenProvider } from './tokenProvider';
+import { loginRequest, oauthCard } from './ssoCards';
+import { authFailureDetails, hasUserToken, type SignedInUser, type TokenProvider } from './tokenProvider';
+import type { TokenServiceSignIn } from './tokenService';
 
 export type SignInOutcome =
   | { kind: 'signedIn'; userId: string }
   | { kind: 'duplicate' }
   | { kind: 'failed'; code: 'ConsentRequired' | 'InvalidSsoToken' | 'UserMismatch' };
+
+const SIGN_IN_TEXT = 'Sign in to use Microsoft Entra access reviews as yourself.';
 
 const ExchangeValue = z.object({ id: z.string().min(1), connectionName: z.string().optional(), token: z.string().min(1) });
 
@@ -44,14 +48,73 @@ export class SsoService {
     private readonly tokens: TokenProvider,
     private readonly store: KeyValueStore,
     private readonly log: Logger,
-  ) {}
+    /** SSO_MODE=connection: the Azure Bot's OAuth connection, which then exchanges, keeps and signs out instead of msal. */
+    private readonly tokenService?: TokenServiceSignIn,
+  ) {
+    if (config.sso.mode === 'connection' && tokenService === undefined) throw new Error('SSO_MODE=connection needs the token service sign-in');
+  }
+
+  private connection(): TokenServiceSignIn | undefined {
+    return this.config.sso.mode === 'connection' ? this.tokenService : undefined;
+  }
+
+  /**
+   * Whether the turn's sender has a Graph token now, without asking them: msal's cache, or (SSO_MODE=connection)
+   * a token the token service still keeps for them (after a restart, or one given to another replica).
+   */
+  async signedIn(turn: TurnContext, userId: string): Promise<boolean> {
+    if (await hasUserToken(this.tokens, userId)) return true;
+    return (await this.connection()?.silent(turn)) ?? false;
+  }
+
+  /** The OAuthCard that starts Teams' silent sign-in: the bot's own consent page, or the token service's sign-in link. */
+  async card(turn: TurnContext, exchangeId: string): Promise<Attachment> {
+    const loginHint = (turn.activity.from as { userPrincipalName?: string }).userPrincipalName;
+    const connection = this.connection();
+    if (connection === undefined) return oauthCard(this.config, exchangeId, loginHint);
+    const resource = await connection.signInResource(turn);
+    return CardFactory.oauthCard(this.config.sso.connectionName, 'Sign in', SIGN_IN_TEXT, resource.signInLink, resource.tokenExchangeResource, resource.tokenPostResource);
+  }
+
+  /** Universal Actions' 401 loginRequest for a card button that needs the presser's token. */
+  async loginRequest(turn: TurnContext, exchangeId: string): Promise<AdaptiveCardInvokeResponse> {
+    const connection = this.connection();
+    if (connection === undefined) return loginRequest(this.config, exchangeId, undefined);
+    const resource = await connection.signInResource(turn);
+    return loginRequest(this.config, resource.tokenExchangeResource.id ?? exchangeId, undefined,
+      { signInLink: resource.signInLink, tokenExchangeResource: resource.tokenExchangeResource });
+  }
+
+  /**
+   * `signin/verifyState` (or a card's `state`) after the sign-in page: with the token service, its magic code is
+   * redeemed for the sender's token; with the bot's own page there is no code (consent was given: Teams retries SSO).
+   */
+  async verifyState(turn: TurnContext, value: unknown): Promise<SignInOutcome | undefined> {
+    const connection = this.connection();
+    const state = typeof value === 'object' && value !== null ? (value as { state?: unknown }).state : undefined;
+    if (connection === undefined || typeof state !== 'string' || state === '' || state.length > 100) return undefined;
+    return (await connection.redeem(turn, state)) ? { kind: 'signedIn', userId: turn.activity.from.aadObjectId ?? '' } : { kind: 'failed', code: 'InvalidSsoToken' };
+  }
+
+  /** `sign out`: the sender's tokens forgotten here, and at the token service (SSO_MODE=connection). */
+  async signOut(turn: TurnContext, userId: string): Promise<void> {
+    await this.tokens.signOut(userId);
+    await this.connection()?.signOut(turn);
+  }
+
+  private exchangeAs(ssoToken: string, turn: TurnContext | undefined): Promise<SignedInUser> {
+    const connection = this.connection();
+    if (connection === undefined) return this.tokens.exchange(ssoToken);
+    if (turn === undefined) throw new Error('the token service exchanges within a turn');
+    return connection.exchange(turn, ssoToken);
+  }
 
   /**
    * Exchanges a token for `expectedUserId` (the activity's sender): a token of someone else is refused. The
    * check comes first, on the token's (not yet verified) `oid`: the on-behalf-of exchange caches the owner's
    * Graph token, so exchanging a replayed token of a user who signed out would sign them back in.
    */
-  async exchange(ssoToken: string, expectedUserId: string): Promise<SignInOutcome> {
+  async exchange(ssoToken: string, expectedUserId: string, turn?: TurnContext): Promise<SignInOutcome> {
     const claimedUserId = unverifiedObjectId(ssoToken);
     if (claimedUserId === undefined) {
       this.log.info({ userId: expectedUserId }, 'SSO token refused: no object id in it');
@@ -62,7 +125,7 @@ export class SsoService {
       return { kind: 'failed', code: 'UserMismatch' };
     }
     try {
-      const user = await this.tokens.exchange(ssoToken);
+      const user = await this.exchangeAs(ssoToken, turn);
       if (user.userId !== expectedUserId) {
         // The account the exchange just cached is not the sender's: drop it, so a refusal never signs anyone in.
         await this.tokens.signOut(user.userId);
@@ -84,13 +147,13 @@ export class SsoService {
   }
 
   /** A `signin/tokenExchange` invoke: the outcome and the invoke response to send. */
-  async tokenExchange(value: unknown, conversationId: string, userId: string): Promise<{ outcome: SignInOutcome | undefined; response: InvokeResponse }> {
+  async tokenExchange(value: unknown, conversationId: string, userId: string, turn?: TurnContext): Promise<{ outcome: SignInOutcome | undefined; response: InvokeResponse }> {
     const parsed = ExchangeValue.safeParse(value);
     if (!parsed.success) {
       return { outcome: undefined, response: { status: 400, body: { failureDetail: 'The token exchange request is missing its id or token.' } } };
     }
     const request: TokenExchangeInvokeRequest = { id: parsed.data.id, connectionName: parsed.data.connectionName ?? this.config.sso.connectionName, token: parsed.data.token };
-    const outcome = await this.exchange(request.token, userId);
+    const outcome = await this.exchange(request.token, userId, turn);
     if (outcome.kind === 'failed') {
       return { outcome, response: { status: 412, body: { id: request.id, connectionName: request.connectionName, failureDetail: outcome.code === 'ConsentRequired' ? 'consent_required' : 'The token could not be exchanged.' } } };
     }

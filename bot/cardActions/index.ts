@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from 'botbuilder';
 import { unescapeCardText } from '../../cards';
 import { isCardVerb, type CardVerb } from '../../cards/verbs';
-import { loginRequest } from '../auth/ssoCards';
 import type { SsoService } from '../auth/ssoService';
-import { hasUserToken, type TokenProvider } from '../auth/tokenProvider';
+import type { TokenProvider } from '../auth/tokenProvider';
 import type { AppConfig } from '../config';
 import { isAppError } from '../errors';
 import { commandForVerb, whereItWorks } from '../commands';
@@ -94,7 +93,7 @@ export class CardActions {
     } catch (failure) {
       if (!isAppError(failure, 'SignInRequired')) throw failure;
       await this.tokens.signOut(userIdOf(turn));
-      return loginRequest(this.config, randomUUID(), undefined);
+      return this.sso.loginRequest(turn, randomUUID());
     }
   }
 
@@ -103,14 +102,16 @@ export class CardActions {
     const userId = userIdOf(turn);
     const offered = value.authentication?.token;
     if (offered) {
-      const outcome = await this.sso.exchange(offered, userId);
-      return outcome.kind === 'signedIn' ? undefined : loginRequest(this.config, randomUUID(), undefined);
+      const outcome = await this.sso.exchange(offered, userId, turn);
+      return outcome.kind === 'signedIn' ? undefined : this.sso.loginRequest(turn, randomUUID());
     }
-    if (await hasUserToken(this.tokens, userId)) return undefined;
+    // After the token service's sign-in page, Teams sends the action again with its magic code as `state`.
+    if ((await this.sso.verifyState(turn, value))?.kind === 'signedIn') return undefined;
+    if (await this.sso.signedIn(turn, userId)) return undefined;
     if (this.config.sso.mode === 'local') {
       const outcome = await this.sso.localSignIn(userId);
       if (outcome.kind === 'signedIn') return undefined;
     }
-    return loginRequest(this.config, randomUUID(), undefined);
+    return this.sso.loginRequest(turn, randomUUID());
   }
 }

@@ -1,7 +1,7 @@
 import type { HelpGroupData } from '../../cards';
 import type { Scope } from '../turn';
 import type { CardVerb } from '../../cards/verbs';
-import type { TokenProvider } from '../auth/tokenProvider';
+import type { TurnContext } from 'botbuilder';
 import type { Clock } from '../clock';
 import type { Feature } from '../features/feature';
 import type { AdminActionStore } from '../features/reviewAdmin';
@@ -17,8 +17,11 @@ export const HELP_GROUPS = ['Create', 'Read', 'Decide', 'Manage', 'Channel diges
 export type HelpGroup = (typeof HELP_GROUPS)[number];
 
 /** What a command's feature may be built with (from the composition root). */
+/** Forgets the sender's sign-in: msal's cache, or also the token service's (SSO_MODE=connection). */
+export type SignOut = (turn: TurnContext, userId: string) => Promise<void>;
+
 export interface CommandDeps {
-  tokens: TokenProvider;
+  signOut: SignOut;
   /** The bot's one clock (local mode: the tenant's). */
   clock: Clock;
   /** The help card's rows for a scope, computed from the catalogue. */

@@ -10,6 +10,6 @@ export const signOut: CommandDefinition = {
   scopes: ['personal', 'groupChat'],
   signIn: 'none',
   menu: 'Forget your sign-in',
-  run: { kind: 'feature', feature: (deps) => signOutFeature(deps.tokens) },
+  run: { kind: 'feature', feature: (deps) => signOutFeature(deps.signOut) },
   verbs: [SIGN_OUT],
 };

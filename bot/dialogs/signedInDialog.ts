@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { hasUserToken, type TokenProvider } from '../auth/tokenProvider';
+import type { TokenProvider } from '../auth/tokenProvider';
 import { COMMANDS } from '../commands';
 import type { AppConfig } from '../config';
 import { appErrorIn } from '../errors';
@@ -142,7 +142,7 @@ export abstract class SignedInDialog<O extends object> extends ComponentDialog {
   private async signIn(inner: DialogContext, point: string, renewing: boolean): Promise<DialogTurnResult> {
     const userId = userIdOf(inner.context);
     const state = this.policyState(inner);
-    if (scopeOf(inner.context) === 'channel' && this.policy.config.sso.mode === 'teams' && !(await hasUserToken(this.policy.tokens, userId))) {
+    if (scopeOf(inner.context) === 'channel' && this.policy.config.sso.mode !== 'local' && !(await this.policy.prompt.signedIn(inner.context, userId))) {
       await inner.context.sendActivity(this.channelSignIn(state.options as O, renewing));
       return inner.endDialog();
     }

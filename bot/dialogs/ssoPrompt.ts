@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from './dialogLib';
-import { oauthCard } from '../auth/ssoCards';
 import type { SignInOutcome, SsoService } from '../auth/ssoService';
-import { hasUserToken, type TokenProvider } from '../auth/tokenProvider';
 import type { Clock } from '../clock';
 import type { AppConfig } from '../config';
 import { SSO_PROMPT } from './dialogIds';
@@ -30,14 +28,14 @@ const CONSENT_TEXT = 'I need your consent before I can read access reviews as yo
  * the card so Teams retries the silent exchange. In SSO_MODE=local the token comes from the local identity provider.
  */
 export class SsoPrompt extends Dialog<{ userId: string }> {
-  constructor(private readonly config: AppConfig, private readonly tokens: TokenProvider, private readonly sso: SsoService,
+  constructor(private readonly config: AppConfig, private readonly sso: SsoService,
     private readonly clock: Clock) {
     super(SSO_PROMPT);
   }
 
   override async beginDialog(dc: DialogContext, options?: { userId: string }): Promise<DialogTurnResult> {
     const userId = options?.userId ?? dc.context.activity.from.aadObjectId ?? '';
-    if (await hasUserToken(this.tokens, userId)) return dc.endDialog({ signedIn: true } satisfies SsoPromptResult);
+    if (await this.signedIn(dc.context, userId)) return dc.endDialog({ signedIn: true } satisfies SsoPromptResult);
     if (this.config.sso.mode === 'local') {
       const outcome = await this.sso.localSignIn(userId);
       if (outcome.kind !== 'signedIn') await dc.context.sendActivity(outcome.kind === 'failed' && outcome.code === 'ConsentRequired' ? CONSENT_TEXT : 'I could not sign you in.');
@@ -65,8 +63,12 @@ export class SsoPrompt extends Dialog<{ userId: string }> {
     return Dialog.EndOfTurn;
   }
 
+  /** Whether the sender has a Graph token now, without asking (msal's cache, or the token service's). */
+  signedIn(context: TurnContext, userId: string): Promise<boolean> {
+    return this.sso.signedIn(context, userId);
+  }
+
   private async sendCard(context: TurnContext, exchangeId: string): Promise<void> {
-    const upn = (context.activity.from as { userPrincipalName?: string }).userPrincipalName;
-    await context.sendActivity({ attachments: [oauthCard(this.config, exchangeId, upn)] });
+    await context.sendActivity({ attachments: [await this.sso.card(context, exchangeId)] });
   }
 }

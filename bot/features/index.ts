@@ -1,6 +1,5 @@
 import { COMMANDS, helpGroups, suggesting } from '../commands';
-import type { CommandDeps } from '../commands/command';
-import type { TokenProvider } from '../auth/tokenProvider';
+import type { CommandDeps, SignOut } from '../commands/command';
 import { systemClock, type Clock } from '../clock';
 import type { Feature } from './feature';
 import { notYetFeature } from './notYet';
@@ -13,7 +12,7 @@ import type { ReviewingDeps } from './decide';
 /** The feature of every command that is one answer (not a dialog), by command name. Wired once in app.ts. */
 export type FeatureRegistry = ReadonlyMap<string, Feature>;
 
-/** What the features are built with besides the tokens; absent parts are not wired (catalogue tests). */
+/** What the features are built with besides sign-out; absent parts are not wired (catalogue tests). */
 export interface FeatureWiring {
   clock?: Clock;
   adminActions?: AdminActionStore;
@@ -24,9 +23,9 @@ export interface FeatureWiring {
 }
 
 /** Built from the catalogue: each command's own feature, or "not available yet" for a planned command. */
-export function createFeatures(tokens: TokenProvider, wiring: FeatureWiring = {}): FeatureRegistry {
+export function createFeatures(signOut: SignOut, wiring: FeatureWiring = {}): FeatureRegistry {
   const { clock = systemClock, ...optional } = wiring;
-  const deps: CommandDeps = { tokens, helpGroups, suggesting, clock, ...optional };
+  const deps: CommandDeps = { signOut, helpGroups, suggesting, clock, ...optional };
   const features = new Map<string, Feature>();
   for (const command of COMMANDS) {
     if (command.run?.kind === 'feature') features.set(command.name, command.run.feature(deps));

@@ -46,6 +46,11 @@ describe('with MicrosoftAppId: refused, naming the key', () => {
     ['AAD_METADATA_URL', `https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration`],
     // Exports written on the bot's own disk (the Playground's stand-in for Teams' file flow).
     ['FILE_DELIVERY', 'local'],
+    // SSO_MODE=connection's token service: only Microsoft's (a test's on 127.0.0.1 would receive every user's SSO token).
+    ['SSO_TOKEN_SERVICE_URL', 'http://127.0.0.1:4000'],
+    ['SSO_TOKEN_SERVICE_URL', 'http://token.botframework.com'],
+    ['SSO_TOKEN_SERVICE_URL', 'https://token.botframework.com.contoso.example'],
+    ['SSO_TOKEN_SERVICE_URL', 'https://token.botframework.com/api'],
     // Graph: https, an allowlisted host, the origin only.
     ['GRAPH_BASE_URL', 'http://graph.microsoft.com'],
     ['GRAPH_BASE_URL', 'http://127.0.0.1:3982'],
@@ -121,6 +126,10 @@ describe('with MicrosoftAppId: the Microsoft clouds are accepted', () => {
 
   test.each<Env>([
     { SSO_MODE: 'teams' }, { HOST: '0.0.0.0' }, { PUBLIC_BASE_URL: 'https://bot.contoso.example/teams/' },
+    // An Azure Bot OAuth connection, with the regional token services (data residency) and the national clouds'.
+    { SSO_MODE: 'connection', SSO_CONNECTION_NAME: 'GraphConnection' },
+    ...['europe.token.botframework.com', 'unitedstates.token.botframework.com', 'india.token.botframework.com', 'token.botframework.azure.us', 'token.botframework.azure.cn']
+      .map((host) => ({ SSO_MODE: 'connection', SSO_TOKEN_SERVICE_URL: `https://${host}/` })),
     // Only used to build the local tenant's defaults: harmless without it.
     { LOCAL_IDP_PORT: '5001', LOCAL_GRAPH_PORT: '5002' },
   ])('%j is accepted', (env) => {
@@ -177,6 +186,12 @@ describe('local mode (no MicrosoftAppId) serves only this machine', () => {
       expect(error.code).toBe('ConfigInvalid');
       expect(names(error.message, key)).toBe(true);
     }
+  });
+
+  test('SSO_MODE=connection without SSO_TOKEN_SERVICE_URL is refused (no token service stands in locally); with a test\'s it loads', () => {
+    const error = configError({ SSO_MODE: 'connection' });
+    expect(names(error.message, 'SSO_MODE')).toBe(true);
+    expect(loadConfig({ SSO_MODE: 'connection', SSO_TOKEN_SERVICE_URL: 'http://127.0.0.1:4000/' }).sso).toMatchObject({ mode: 'connection', tokenServiceUrl: 'http://127.0.0.1:4000' });
   });
 
   test('the local tenant defaults still load, http on loopback included', () => {

@@ -330,12 +330,20 @@ export class TeamsClient {
     return this.exchangeToken(user, card, await ssoToken(tenant, user.aadObjectId, options.expiresInSeconds));
   }
 
-  /** Sends signin/tokenExchange for an OAuthCard with the given token (forged, expired, another user's, a duplicate…). */
+  /**
+   * Sends signin/tokenExchange for an OAuthCard with the given token (forged, expired, another user's, a duplicate…).
+   * As Teams, only for the app's own resource: a card whose exchange resource `uri` is not the manifest's
+   * `webApplicationInfo.resource` (api://botid-<bot id>; e.g. an OAuth connection with another Token Exchange URL)
+   * gets no token but a `signin/failure` invoke with `resourcematchfailed`.
+   */
   exchangeToken(user: TeamsUser, card: SentActivity, token: string): Promise<Delivery> {
     const request = oauthCardOf(card);
     if (request === undefined) throw new Error(`activity ${card.id} has no OAuthCard with a tokenExchangeResource`);
-    return this.invoke(user, 'signin/tokenExchange', { id: request.id, connectionName: request.connectionName, token },
-      { kind: 'conversation', id: card.conversationId });
+    const where: Scope = { kind: 'conversation', id: card.conversationId };
+    if (request.uri !== undefined && request.uri !== '' && request.uri !== `api://botid-${this.options.botId}`) {
+      return this.invoke(user, 'signin/failure', { code: 'resourcematchfailed', message: 'Resource match failed' }, where);
+    }
+    return this.invoke(user, 'signin/tokenExchange', { id: request.id, connectionName: request.connectionName, token }, where);
   }
 
   /**

@@ -93,7 +93,7 @@ describe('behaviour: user commands act as their sender, never as the app', () =>
 
   test('every feature, with and without arguments', async () => {
     const runner = new FeatureRunner(userGraph(tenant), log, { groupOf: () => Promise.resolve(IDS.sales) });
-    const features = createFeatures(tokens);
+    const features = createFeatures((_turn, userId) => tokens.signOut(userId));
     expect(features.size).toBeGreaterThan(3);
     for (const [name, feature] of features) {
       for (const args of ['', 'active', 'completed', 'all', 'x']) {

@@ -54,7 +54,7 @@ export const stepOptions = (world: WizardWorld, state: WizardState = {}, extra: 
 /** The sign-in policy as createBot wires it (SsoPrompt, SsoService), over `tokens` (silent when they have a token). */
 export function signInPolicy(tokens: TokenProvider, config: AppConfig = loadConfig({})): SignInPolicy {
   const sso = new SsoService(config, tokens, new SqliteStorage(':memory:'), createLogger('silent'));
-  return { config, tokens, prompt: new SsoPrompt(config, tokens, sso, systemClock) };
+  return { config, tokens, prompt: new SsoPrompt(config, sso, systemClock) };
 }
 
 /** The identity seam the SsoPrompt needs: the user's token is there (a silent sign-in), nothing else happens. */
