@@ -4,8 +4,14 @@
 //   az deployment group create -g <rg> -f infra/main.bicep -p infra/main.parameters.json \
 //     -p microsoftAppId=<app id> microsoftAppPassword=<secret>
 //
-// The app settings below map one to one onto keys bot/config.ts reads (botSettings) plus Azure's own platform
-// settings (platformSettings, insightsSettings); test/infra/bicep.test.ts keeps both lists honest.
+// The app settings below map one to one onto keys bot/config.ts reads (botSettings, otlpEndpointSettings,
+// otlpHeaderSettings) plus Azure's own platform settings (platformSettings, insightsSettings);
+// test/infra/bicep.test.ts keeps both lists honest.
+//
+// The bot's credential here is a client secret. The bot can also use a certificate (AAD_CLIENT_CERTIFICATE_PATH, a
+// PEM file with key and certificate), but App Service hands a loaded private certificate to a Linux app only as a
+// PKCS#12 file (/var/ssl/private/<thumbprint>.p12), not as that PEM, so the template does not offer it: run the
+// container with the PEM mounted instead (infra/README.md, "Certificate credential").
 
 targetScope = 'resourceGroup'
 
@@ -26,7 +32,7 @@ param publicHostName string = ''
 @description('Application (client) id of the Entra app registration (infra/register-app.sh prints it).')
 param microsoftAppId string
 
-@description('Client secret of that app registration.')
+@description('Client secret of that app registration, or a Key Vault reference to it: @Microsoft.KeyVault(SecretUri=https://<vault>.vault.azure.net/secrets/<name>/) (the web app\'s managed identity, output webAppPrincipalId, needs read access to that secret).')
 @secure()
 param microsoftAppPassword string
 
@@ -47,6 +53,13 @@ param storageContainer string = 'access-review-bot'
   'silent'
 ])
 param logLevel string = 'info'
+
+@description('OTLP/HTTP endpoint of an OpenTelemetry collector (OTEL_EXPORTER_OTLP_ENDPOINT); empty = no telemetry export.')
+param otlpEndpoint string = ''
+
+@description('Headers of every OTLP export (OTEL_EXPORTER_OTLP_HEADERS, key1=value1,key2=value2), e.g. an API key, or a Key Vault reference; used only with otlpEndpoint.')
+@secure()
+param otlpHeaders string = ''
 
 @description('App Service plan SKU (Always On needs Basic or above).')
 param appServicePlanSku string = 'B1'
@@ -102,6 +115,21 @@ var botSettings = [
     value: logLevel
   }
 ]
+
+// OpenTelemetry export, bot keys too: only when an endpoint is given (the headers only with it).
+var otlpEndpointSettings = !empty(otlpEndpoint) ? [
+  {
+    name: 'OTEL_EXPORTER_OTLP_ENDPOINT'
+    value: otlpEndpoint
+  }
+] : []
+
+var otlpHeaderSettings = !empty(otlpEndpoint) && !empty(otlpHeaders) ? [
+  {
+    name: 'OTEL_EXPORTER_OTLP_HEADERS'
+    value: otlpHeaders
+  }
+] : []
 
 // Azure's own: App Service reads these, the bot never does. (PORT is set by App Service itself.)
 var platformSettings = [
@@ -189,6 +217,10 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   name: webAppName
   location: location
   kind: 'app,linux'
+  // A system-assigned identity, so app settings may be Key Vault references (granted read access to the secrets).
+  identity: {
+    type: 'SystemAssigned'
+  }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
@@ -201,7 +233,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       http20Enabled: true
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: concat(botSettings, platformSettings, insightsSettings)
+      appSettings: concat(botSettings, otlpEndpointSettings, otlpHeaderSettings, platformSettings, insightsSettings)
     }
   }
   dependsOn: [
@@ -252,3 +284,6 @@ output botResourceName string = bot.name
 
 @description('Name of the web app (for az webapp deploy).')
 output webAppName string = webApp.name
+
+@description('Object id of the web app\'s system-assigned managed identity (grant it read access to Key Vault secrets its settings reference).')
+output webAppPrincipalId string = webApp.identity.principalId

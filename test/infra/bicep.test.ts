@@ -35,7 +35,8 @@ function settingsOf(variable: string): Array<{ name: string; value: string }> {
   if (names.length !== values.length) throw new Error(`var ${variable}: every entry needs one name and one value`);
   return names.map((name, index) => ({ name, value: values[index] }));
 }
-const botSettings = settingsOf('botSettings');
+/** The bot's keys: always written, and the OpenTelemetry ones written only when their parameter is set. */
+const botSettings = [...settingsOf('botSettings'), ...settingsOf('otlpEndpointSettings'), ...settingsOf('otlpHeaderSettings')];
 const platformSettings = [...settingsOf('platformSettings'), ...settingsOf('insightsSettings')];
 
 /** Keys .env.sample says are required with an app id (the comment block right above each `KEY=` line). */
@@ -82,7 +83,7 @@ test('the parser finds the template\'s parts (guards the parser itself)', () => 
   expect(params.length).toBeGreaterThanOrEqual(10);
   expect(outputs.length).toBeGreaterThanOrEqual(4);
   expect(botSettings.length).toBeGreaterThanOrEqual(8);
-  expect(bicep).toMatch(/^ {6}appSettings: concat\(botSettings, platformSettings, insightsSettings\)$/m);
+  expect(bicep).toMatch(/^ {6}appSettings: concat\(botSettings, otlpEndpointSettings, otlpHeaderSettings, platformSettings, insightsSettings\)$/m);
   expect(bicep.match(/appSettings:/g)).toHaveLength(1);
 });
 
@@ -102,11 +103,32 @@ test('every key .env.sample requires with an app id is set, and the app id itsel
   for (const key of ['MicrosoftAppId', ...requiredWithAppId]) expect({ key, set: botSettings.some((s) => s.name === key) }).toEqual({ key, set: true });
 });
 
-test('the secret arrives through a secure parameter only, and several replicas share Blob storage', () => {
-  expect(secureParams).toEqual(['microsoftAppPassword']);
+test('secrets arrive through secure parameters only, each in its own setting and no output; replicas share Blob storage', () => {
+  expect(secureParams).toEqual(['microsoftAppPassword', 'otlpHeaders']);
   expect(botSettings.find((s) => s.name === 'MicrosoftAppPassword')?.value).toBe('microsoftAppPassword');
+  expect(botSettings.find((s) => s.name === 'OTEL_EXPORTER_OTLP_HEADERS')?.value).toBe('otlpHeaders');
+  // No other setting carries a secure parameter, whole or in part.
+  for (const { name, value } of [...botSettings, ...platformSettings]) {
+    const carries = secureParams.filter((param) => param !== undefined && new RegExp(`\\b${param}\\b`).test(value));
+    expect({ name, carries }).toEqual({ name, carries: ({ MicrosoftAppPassword: ['microsoftAppPassword'], OTEL_EXPORTER_OTLP_HEADERS: ['otlpHeaders'] } as Record<string, string[]>)[name] ?? [] });
+  }
   expect(botSettings.find((s) => s.name === 'STORAGE_CONNECTION_STRING')?.value).toBe('storageConnectionString');
-  expect(outputs.map((o) => o.value).join('\n')).not.toMatch(/password|listKeys|storageConnectionString/i);
+  expect(outputs.map((o) => o.value).join('\n')).not.toMatch(/password|otlpHeaders|listKeys|storageConnectionString/i);
+});
+
+test('OpenTelemetry: the endpoint setting only when one is given, the (secret) headers only with it', () => {
+  expect(bicep).toMatch(/^param otlpEndpoint string = ''$/m);
+  expect(bicep).toMatch(/^param otlpHeaders string = ''$/m);
+  expect(bicep).toMatch(/^var otlpEndpointSettings = !empty\(otlpEndpoint\) \? \[$/m);
+  expect(bicep).toMatch(/^var otlpHeaderSettings = !empty\(otlpEndpoint\) && !empty\(otlpHeaders\) \? \[$/m);
+  expect(settingsOf('otlpEndpointSettings')).toEqual([{ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'otlpEndpoint' }]);
+  expect(settingsOf('otlpHeaderSettings')).toEqual([{ name: 'OTEL_EXPORTER_OTLP_HEADERS', value: 'otlpHeaders' }]);
+  expect(settingsOf('botSettings').map((s) => s.name)).not.toEqual(expect.arrayContaining(['OTEL_EXPORTER_OTLP_ENDPOINT']));
+});
+
+test('the web app has a system-assigned identity (for Key Vault references), its principal id an output', () => {
+  expect(bicep).toMatch(/^ {2}identity: \{\n {4}type: 'SystemAssigned'\n {2}\}$/m);
+  expect(outputs).toEqual(expect.arrayContaining([{ name: 'webAppPrincipalId', value: 'webApp.identity.principalId' }]));
 });
 
 test('the web app: Linux, Node 22 LTS, HTTPS only, Always On, readiness as its health check', () => {
@@ -124,7 +146,7 @@ test('the Azure Bot: single tenant, the app id, /api/messages on the public host
 });
 
 test('the outputs the deployment needs', () => {
-  expect(outputs.map((o) => o.name)).toEqual(expect.arrayContaining(['webAppHostName', 'messagingEndpoint', 'publicBaseUrl', 'botResourceName']));
+  expect(outputs.map((o) => o.name)).toEqual(expect.arrayContaining(['webAppHostName', 'messagingEndpoint', 'publicBaseUrl', 'botResourceName', 'webAppPrincipalId']));
 });
 
 test('infra/README.md lists every parameter and every output, and nothing the template lacks', () => {
@@ -137,5 +159,5 @@ test('main.parameters.json names only parameters of the template and holds no se
   const file = JSON.parse(readFileSync(join(ROOT, 'infra', 'main.parameters.json'), 'utf8')) as { parameters: Record<string, unknown> };
   const names = params.map((p) => p.name);
   for (const key of Object.keys(file.parameters)) expect({ key, known: names.includes(key) }).toEqual({ key, known: true });
-  expect(Object.keys(file.parameters)).not.toContain('microsoftAppPassword');
+  for (const secure of secureParams) expect(Object.keys(file.parameters)).not.toContain(secure);
 });

@@ -73,6 +73,22 @@ describe('infra/entra-app.json', () => {
     expect(new Set(graphAccess().map((a) => a.id)).size).toBe(graphAccess().length);
   });
 
+  test('the permission ids are Microsoft\'s published ones (pinned: a changed id must be checked again)', () => {
+    // From Microsoft's permissions reference (learn.microsoft.com/graph/permissions-reference, generated from
+    // microsoftgraph/microsoft-graph-docs-contrib concepts/includes/permissions-ids.md): name, type, id.
+    const published: Permission[] = [
+      { name: 'AccessReview.ReadWrite.All', type: 'Scope', id: 'e4aa47b9-9a69-4109-82ed-36ec70d85ff1' },
+      { name: 'Group.Read.All', type: 'Scope', id: '5f8c59db-677d-491f-a6b8-5f174b11ec1d' },
+      { name: 'User.ReadBasic.All', type: 'Scope', id: 'b340eb25-3456-403f-be2f-af7a0d370277' },
+      { name: 'User.Read', type: 'Scope', id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d' },
+      { name: 'RoleManagement.Read.Directory', type: 'Scope', id: '741c54c3-0c1e-44a1-818b-3f97ab4e8c83' },
+      { name: 'AccessReview.Read.All', type: 'Role', id: 'd07a8cc0-3d51-4b77-b3b0-32704d1f69fa' },
+      { name: 'Group.Read.All', type: 'Role', id: '5b567255-7703-4780-807c-7be8301ae99b' },
+    ];
+    expect(permissions).toEqual(published);
+    expect([...graphAccess()].sort((a, b) => a.id.localeCompare(b.id))).toEqual(published.map(({ id, type }) => ({ id, type })).sort((a, b) => a.id.localeCompare(b.id)));
+  });
+
   test('the placeholders are the only non-JSON-value parts: filled in, it is still valid JSON', () => {
     expect([...new Set(template.match(/\{\{\w+\}\}/g))].sort()).toEqual(['{{AccessAsUserScopeId}}', '{{AppId}}', '{{Domain}}']);
     const filled = template.replaceAll('{{AppId}}', 'a').replaceAll('{{Domain}}', 'bot.example').replaceAll('{{AccessAsUserScopeId}}', 's');
