@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import JSZip from 'jszip';
-import type { AppConfig } from '../bot/config';
+import { TOKEN_SERVICE_HOSTS, type AppConfig } from '../bot/config';
 import { ICONS } from './makeIcons';
 import { commandLists } from './commandMenu';
 
@@ -22,6 +22,11 @@ export interface TemplateValues {
   VERSION: string;
   APP_ID_URI?: string;
   PUBLIC_BASE_URL?: string;
+  /**
+   * Domains the app's pages may open besides the bot's own: with SSO_MODE=connection the Bot Framework token
+   * service's host, whose sign-in link the cards carry (Teams opens it only for a valid domain).
+   */
+  SIGN_IN_DOMAINS?: string[];
 }
 
 /** The parts of a Teams manifest that checkManifest reads (the schema checks the rest). */
@@ -60,6 +65,7 @@ const ZIP_DATE = new Date('2026-01-01T00:00:00Z');
 export function fillTemplate(template: string, values: TemplateValues): string {
   const all: Record<string, string> = { APP_ID_URI: `api://botid-${values.APP_ID}`, PUBLIC_BASE_URL: `https://${values.BOT_DOMAIN}` };
   for (const [key, value] of Object.entries(values)) if (typeof value === 'string') all[key] = value;
+  const extraDomains = (values.SIGN_IN_DOMAINS ?? []).filter((domain) => domain !== values.BOT_DOMAIN);
   const missing = new Set<string>();
   const filled = template.replace(PLACEHOLDER, (whole, name: string) => {
     const value = all[name];
@@ -73,6 +79,7 @@ export function fillTemplate(template: string, values: TemplateValues): string {
   // The command menu comes from the bot's command catalogue, so it lists exactly what the bot does, where it does it.
   const manifest = JSON.parse(filled) as ManifestJson;
   for (const bot of manifest.bots ?? []) bot.commandLists = commandLists();
+  if (extraDomains.length > 0) manifest.validDomains = [...new Set([...(manifest.validDomains ?? []), ...extraDomains])];
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
@@ -171,7 +178,10 @@ export function valuesFromConfig(config: AppConfig, version: string): TemplateVa
   if (base.protocol !== 'https:' || /^(localhost|127\.)/.test(base.hostname)) {
     throw new Error(`PUBLIC_BASE_URL must be the bot's public https address (now ${config.publicBaseUrl}).`);
   }
-  return { APP_ID: config.bot.appId, BOT_DOMAIN: base.hostname, VERSION: version, APP_ID_URI: config.sso.appIdUri, PUBLIC_BASE_URL: config.publicBaseUrl };
+  return {
+    APP_ID: config.bot.appId, BOT_DOMAIN: base.hostname, VERSION: version, APP_ID_URI: config.sso.appIdUri, PUBLIC_BASE_URL: config.publicBaseUrl,
+    ...(config.sso.mode === 'connection' ? { SIGN_IN_DOMAINS: [new URL(config.sso.tokenServiceUrl).hostname] } : {}),
+  };
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -194,10 +204,17 @@ export function valuesFromEnv(env: NodeJS.ProcessEnv, version: string): Template
   if (!publicHttps) problems.push('PUBLIC_BASE_URL must be the bot\'s public https address (https://<bot domain>, no port, credentials, query or fragment)');
   const appIdUri = get('SSO_APP_ID_URI');
   if (appIdUri !== undefined && !appIdUri.startsWith('api://')) problems.push('SSO_APP_ID_URI must be the Application ID URI (api://…)');
+  // SSO_MODE=connection: the cards' sign-in link is the token service's, so its host must be a valid domain.
+  const tokenService = get('SSO_TOKEN_SERVICE_URL') ?? 'https://token.botframework.com';
+  const tokenHost = URL.canParse(tokenService) ? new URL(tokenService).hostname : '';
+  if (get('SSO_MODE') === 'connection' && !TOKEN_SERVICE_HOSTS.includes(tokenHost)) {
+    problems.push(`SSO_TOKEN_SERVICE_URL must be the Bot Framework token service (https://<host>, <host> one of ${TOKEN_SERVICE_HOSTS.join(', ')})`);
+  }
   if (problems.length > 0 || appId === undefined || base === undefined) throw new Error(problems.join('; '));
   return {
     APP_ID: appId, BOT_DOMAIN: base.hostname, VERSION: version, APP_ID_URI: appIdUri ?? `api://botid-${appId}`,
     PUBLIC_BASE_URL: `${base.origin}${base.pathname}`.replace(/\/$/, ''),
+    ...(get('SSO_MODE') === 'connection' ? { SIGN_IN_DOMAINS: [tokenHost] } : {}),
   };
 }
 

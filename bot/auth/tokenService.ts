@@ -53,8 +53,8 @@ export class TokenServiceTokens implements TokenProvider {
   constructor(private readonly app: Pick<TokenProvider, 'appToken'>, private readonly clock: Clock) {}
 
   /** Keeps the token the token service gave for `userId` (the turn's sender). */
-  remember(userId: string, response: TokenResponse): void {
-    const named = response.expiration === undefined ? Number.NaN : Date.parse(response.expiration);
+  remember(userId: string, response: { token: string; expiration?: string }): void {
+    const named = response.expiration === undefined || response.expiration === '' ? Number.NaN : Date.parse(response.expiration);
     const expiresAt = Number.isFinite(named) ? named : expiryOf(response.token) ?? this.clock.now() + DEFAULT_LIFETIME_MS;
     this.held.delete(userId);
     this.held.set(userId, { token: response.token, usableUntil: expiresAt - EXPIRY_MARGIN_MS });

@@ -30,6 +30,15 @@ describe('valuesFromEnv', () => {
     expect(valuesFromEnv({ ...ENV, PUBLIC_BASE_URL: 'https://bot.contoso.example/teams/' }, '1.0.0').PUBLIC_BASE_URL).toBe('https://bot.contoso.example/teams');
   });
 
+  test('SSO_MODE=connection: the token service\'s host (default, or a regional one) becomes a valid domain, for the cards\' sign-in link', async () => {
+    const template = await readFile(join(MANIFEST_DIR, 'manifest.template.json'), 'utf8');
+    const domains = (env: NodeJS.ProcessEnv): string[] | undefined => (JSON.parse(fillTemplate(template, valuesFromEnv(env, '1.0.0'))) as ManifestJson).validDomains;
+    expect(domains(ENV)).toEqual(['bot.contoso.example']);
+    expect(domains({ ...ENV, SSO_MODE: 'connection' })).toEqual(['bot.contoso.example', 'token.botframework.com']);
+    expect(domains({ ...ENV, SSO_MODE: 'connection', SSO_TOKEN_SERVICE_URL: 'https://europe.token.botframework.com' })).toEqual(['bot.contoso.example', 'europe.token.botframework.com']);
+    expect(() => valuesFromEnv({ ...ENV, SSO_MODE: 'connection', SSO_TOKEN_SERVICE_URL: 'https://tokens.contoso.example' }, '1.0.0')).toThrow(/SSO_TOKEN_SERVICE_URL must be/);
+  });
+
   test('ignores what the bot would refuse at start-up but packaging does not use (a local-only key, no secret)', () => {
     expect(() => valuesFromEnv({ ...ENV, SSO_MODE: 'local', AAD_CLIENT_CERTIFICATE_PATH: '/nowhere.pem' }, '1.0.0')).not.toThrow();
   });

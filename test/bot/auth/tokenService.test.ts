@@ -20,7 +20,7 @@ beforeEach(() => {
 test('a user with no token is asked to sign in; a remembered token is used until 5 minutes before its expiry', async () => {
   const tokens = new TokenServiceTokens(app, clock);
   expect(await refused(tokens.userToken('adele'))).toBe(true);
-  tokens.remember('adele', { connectionName: 'c', token: 'graph-token', expiration: new Date(T0 + 60 * 60_000).toISOString() });
+  tokens.remember('adele', { token: 'graph-token', expiration: new Date(T0 + 60 * 60_000).toISOString() });
   expect(await tokens.userToken('adele')).toBe('graph-token');
   now = T0 + 54 * 60_000;
   expect(await tokens.userToken('adele')).toBe('graph-token');
@@ -30,8 +30,8 @@ test('a user with no token is asked to sign in; a remembered token is used until
 
 test('without an expiration from the service, the token\'s own exp claim decides; without either, 30 minutes', async () => {
   const tokens = new TokenServiceTokens(app, clock);
-  tokens.remember('megan', { connectionName: 'c', token: jwtWithExp((T0 + 20 * 60_000) / 1000) });
-  tokens.remember('lee', { connectionName: 'c', token: 'opaque' });
+  tokens.remember('megan', { token: jwtWithExp((T0 + 20 * 60_000) / 1000) });
+  tokens.remember('lee', { token: 'opaque' });
   now = T0 + 14 * 60_000;
   expect(await tokens.userToken('megan')).toBeDefined();
   now = T0 + 15 * 60_000;
@@ -44,8 +44,8 @@ test('without an expiration from the service, the token\'s own exp claim decides
 
 test('each user has their own token; sign-out forgets only that user\'s; the app token still comes from msal', async () => {
   const tokens = new TokenServiceTokens(app, clock);
-  tokens.remember('adele', { connectionName: 'c', token: 'adele-token' });
-  tokens.remember('megan', { connectionName: 'c', token: 'megan-token' });
+  tokens.remember('adele', { token: 'adele-token' });
+  tokens.remember('megan', { token: 'megan-token' });
   await tokens.signOut('adele');
   expect(await refused(tokens.userToken('adele'))).toBe(true);
   expect(await tokens.userToken('megan')).toBe('megan-token');
@@ -55,7 +55,7 @@ test('each user has their own token; sign-out forgets only that user\'s; the app
 
 test('at most 10,000 users are held: the oldest goes first', async () => {
   const tokens = new TokenServiceTokens(app, clock);
-  for (let i = 0; i <= 10_000; i += 1) tokens.remember(`user-${i}`, { connectionName: 'c', token: `token-${i}` });
+  for (let i = 0; i <= 10_000; i += 1) tokens.remember(`user-${i}`, { token: `token-${i}` });
   expect(await refused(tokens.userToken('user-0'))).toBe(true);
   expect(await tokens.userToken('user-1')).toBe('token-1');
   expect(await tokens.userToken('user-10000')).toBe('token-10000');
