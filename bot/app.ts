@@ -51,6 +51,7 @@ import type { KeyValueStore } from './storage/keyValueStore';
 import { SqliteStorage } from './storage/sqliteStorage';
 import { connectorTeamDetails, TeamGroups, type TeamDetailsLookup } from './teamGroups';
 import { TeamsBot } from './teamsBot';
+import { startTelemetry } from './telemetry';
 
 export interface App {
   server: restify.Server;
@@ -130,13 +131,15 @@ export function createBot({ config, storage, tokens, graph, clock, log, teamDeta
 /** The composition root: the only place that builds infrastructure; everything else receives what it needs. */
 export async function createApp(config: AppConfig, log: Logger, overrides: AppOverrides = {}): Promise<App> {
   const storage = await createStorage(config);
+  // OpenTelemetry export when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise a no-op (no SDK loaded, nothing sent).
+  const telemetry = startTelemetry(config, log);
   // The one clock of the bot (conventions: time is injected). Local mode: the local tenant's time, read before each turn.
   const clock = followingClock(systemClock);
   const msal = await MsalTokenProvider.create(config, log);
   // SSO_MODE=connection: users' tokens come from the token service (in turns); the bot's own still from msal.
   const tokens = config.sso.mode === 'connection' ? new TokenServiceTokens(msal, clock) : msal;
   // Graph as each user, for commands; the bot's own identity is for scheduled work only (test/bot/graph/appIdentity.test.ts).
-  const graph = new GraphSeam(tokens, new GraphClientFactory({ baseUrl: config.graphBaseUrl }));
+  const graph = new GraphSeam(tokens, new GraphClientFactory({ baseUrl: config.graphBaseUrl, telemetry }));
   const conversations = new ConversationStore(storage, clock);
   const { bot, dialogStates } = createBot({ config, storage, tokens, graph, clock, log, teamDetails: connectorTeamDetails, conversations });
   const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth, overrides.connectorCredentials);
@@ -149,8 +152,8 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
       await next();
     });
   }
-  const digests = createDigestScheduler({ storage, clock, log, conversations, graph, sender: proactive });
-  const nudges = createNudgeScheduler({ storage, clock, log, conversations, graph, sender: proactive });
+  const digests = createDigestScheduler({ storage, clock, log, conversations, graph, sender: proactive, telemetry });
+  const nudges = createNudgeScheduler({ storage, clock, log, conversations, graph, sender: proactive, telemetry });
   // Local mode: every tick first follows the local tenant's clock, so `POST /_emulator/clock {"advance":"P7D"}` brings next week's digest within seconds.
   const ticker: Ticker = config.localMode && sync !== undefined
     ? (tick) => intervalTicker(LOCAL_DIGEST_TICK_MS)(() => { void sync().then(tick, tick); })
@@ -164,7 +167,7 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
   } else {
     health.push(...productionHealthChecks(config));
   }
-  const server = createServer({ adapter, bot, health, signIn: new SignInPages(config, msal.authorizeEndpoint), log, localMode: config.localMode });
+  const server = createServer({ adapter, bot, health, signIn: new SignInPages(config, msal.authorizeEndpoint), log, localMode: config.localMode, telemetry });
   return {
     server,
     tokens,
@@ -175,6 +178,8 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
         server.close(() => resolve());
       });
       await storage.close();
+      // Last: the spans of the work that just finished are exported too.
+      await telemetry.shutdown();
     },
   };
 }

@@ -10,6 +10,8 @@ import { discardRest, readJsonBody } from './http/jsonBody';
 import { legalPageRoute } from './http/legalPages';
 import { isLoopbackServiceUrl, localModeGuard } from './http/localModeGuard';
 import { securityHeaders } from './http/securityHeaders';
+import { noTelemetry, type Telemetry } from './telemetry';
+import { inTurn } from './telemetry/turns';
 
 /** A string query parameter, or undefined (restify types `query` as any). */
 function queryParam(req: restify.Request, name: string): string | undefined {
@@ -35,8 +37,10 @@ export function createServer(deps: {
   adapter: CloudAdapter; bot: TeamsBot; health: readonly HealthCheck[]; signIn: SignInPages; log: Logger;
   /** No Bot Framework authentication: loopback callers only, no browsers, loopback serviceUrls only. */
   localMode: boolean;
+  /** A `turn` span and the turns metric per activity (bot/telemetry); off when absent. */
+  telemetry?: Telemetry;
 }): restify.Server {
-  const { log, localMode } = deps;
+  const { log, localMode, telemetry = noTelemetry } = deps;
   const server = restify.createServer({ name: 'access-review-bot', handleUncaughtExceptions: false });
   server.pre(securityHeaders);
   if (localMode) server.pre(localModeGuard(log));
@@ -60,7 +64,8 @@ export function createServer(deps: {
       refuse(req, res, log, 403, 'serviceUrl not on loopback (local mode)');
       return;
     }
-    const answer = await withLogContext({ turnId: newCorrelationId() }, () => answerActivity(deps.adapter, activity, req.headers, (turn) => deps.bot.run(turn), log));
+    const turnId = newCorrelationId();
+    const answer = await withLogContext({ turnId }, () => inTurn(telemetry, activity, turnId, () => answerActivity(deps.adapter, activity, req.headers, (turn) => deps.bot.run(turn), log)));
     if (answer.body === undefined || answer.body === null) {
       res.status(answer.status);
       res.end();

@@ -6,6 +6,7 @@ import { replyActivity } from '../features/feature';
 import { digestCard, readDigest, readSummary, summaryCard } from '../features/summaryData';
 import type { GraphApis } from '../graph/apis';
 import type { Logger } from '../logger';
+import type { Telemetry } from '../telemetry';
 import { isProactiveSendError } from '../proactive/connectorFailure';
 import type { ProactiveSender } from '../proactive/sender';
 import type { DigestJob } from './scheduler';
@@ -19,6 +20,8 @@ export interface DigestJobDeps {
   sender: Pick<ProactiveSender, 'post' | 'update'>;
   clock: Clock;
   log: Logger;
+  /** `bot.digests.posted` (bot/telemetry); not counted when absent. */
+  telemetry?: Pick<Telemetry, 'countDigest'>;
 }
 
 /**
@@ -65,6 +68,7 @@ export function digestJob(deps: DigestJobDeps): DigestJob {
         try {
           await deps.sender.update(subscription.conversationId, previous.activityId, activity);
           deps.log.info({ ...at, finished }, 'digest refreshed in place');
+          deps.telemetry?.countDigest('refreshed');
           return { activityId: previous.activityId, finished };
         } catch (error) {
           // Someone deleted the card: post it again; any other failure is the scheduler's to retry.
@@ -73,6 +77,7 @@ export function digestJob(deps: DigestJobDeps): DigestJob {
       }
       const { activityId } = await deps.sender.post(subscription.conversationId, activity);
       deps.log.info({ ...at, finished }, 'digest posted');
+      deps.telemetry?.countDigest('posted');
       return { activityId, finished };
     },
   };

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import { newCorrelationId, withLogContext } from '../logContext';
 import type { Logger } from '../logger';
+import { noTelemetry, type Telemetry } from '../telemetry';
 import { RunLeases, type HeldLease, type RunOutcome, type RunRecord } from './leases';
 import { nextDue, periodAt, type Period } from './schedule';
 import type { Subscription, SubscriptionStore } from './subscriptions';
@@ -44,6 +45,8 @@ export interface DigestSchedulerDeps {
   log: Logger;
   /** Whether posting to a conversation is suspended (ConversationStore's state); subscriptions' own flag also counts. */
   isConversationSuspended?: (conversationId: string) => Promise<boolean>;
+  /** A `digest.run` span per job run (bot/telemetry); none when absent. */
+  telemetry?: Pick<Telemetry, 'inSpan'>;
 }
 
 export type RunKind = 'post' | 'refresh';
@@ -225,7 +228,10 @@ export class DigestScheduler {
     let result: TickRun['result'];
     let finished = false;
     try {
-      const done = await withLogContext({ runId: newCorrelationId() }, () => job.run(subscription, period, { activityId: held.record.activityId }));
+      const runId = newCorrelationId();
+      const spanAttributes = { 'bot.run.id': runId, 'digest.subscription.id': subscription.id, 'digest.kind': kind };
+      const done = await withLogContext({ runId }, () => (this.deps.telemetry ?? noTelemetry).inSpan('digest.run', spanAttributes,
+        () => job.run(subscription, period, { activityId: held.record.activityId })));
       const at = new Date(clock.now()).toISOString();
       if ('quiet' in done) {
         // Nothing this period: the record says so, and no later tick of the period asks again.

@@ -5,6 +5,7 @@ import type { GraphSeam } from '../graph/graphSeam';
 import type { Logger } from '../logger';
 import type { ProactiveSender } from '../proactive/sender';
 import type { KeyValueStore } from '../storage/keyValueStore';
+import type { Telemetry } from '../telemetry';
 import { digestJob } from './digestJob';
 import { RunLeases } from './leases';
 import { DigestScheduler } from './scheduler';
@@ -23,12 +24,14 @@ const DIGEST_LEASE_MS = 5 * 60_000;
  */
 export function createDigestScheduler(deps: {
   storage: KeyValueStore; clock: Clock; log: Logger; conversations: ConversationStore; graph: GraphSeam; sender: Pick<ProactiveSender, 'post' | 'update'>;
+  /** Spans per run and the digests-posted counter; none when absent. */
+  telemetry?: Telemetry;
 }): DigestScheduler {
   const leases = new RunLeases(deps.storage, deps.clock, { holder: `${hostname()}:${process.pid}`, leaseMs: DIGEST_LEASE_MS });
   const subscriptions = new SubscriptionStore(deps.storage, deps.clock);
   return new DigestScheduler({
-    subscriptions, leases, leaseMs: DIGEST_LEASE_MS, clock: deps.clock, log: deps.log,
-    job: digestJob({ appGraph: deps.graph.forApp(), subscriptions, sender: deps.sender, clock: deps.clock, log: deps.log }),
+    subscriptions, leases, leaseMs: DIGEST_LEASE_MS, clock: deps.clock, log: deps.log, telemetry: deps.telemetry,
+    job: digestJob({ appGraph: deps.graph.forApp(), subscriptions, sender: deps.sender, clock: deps.clock, log: deps.log, telemetry: deps.telemetry }),
     isConversationSuspended: async (id) => {
       const stored = await deps.conversations.get(id);
       if (stored === undefined) {

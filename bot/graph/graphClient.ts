@@ -3,6 +3,7 @@ import {
   Client, HTTPMessageHandler, RedirectHandler, RedirectHandlerOptions, RetryHandler, RetryHandlerOptions,
   type Context, type Middleware, type ShouldRetry,
 } from '@microsoft/microsoft-graph-client';
+import { GraphTelemetryMiddleware, type GraphTelemetry } from './graphTelemetry';
 
 /**
  * Sets the caller's token on every request, whatever the host. The library's own AuthenticationHandler only
@@ -42,6 +43,8 @@ export interface GraphClientOptions {
   /** Seconds before the first retry when Graph gives no Retry-After. */
   retryDelaySeconds?: number;
   maxRetries?: number;
+  /** A span and a `graph.requests` point per HTTP request (after the retry handler: each attempt); none when absent. */
+  telemetry?: GraphTelemetry;
 }
 
 /** Makes Graph clients bound to one token: a per-call client over a shared retry/redirect/HTTP chain. */
@@ -58,7 +61,13 @@ export class GraphClientFactory {
     const retry = new RetryHandler(this.retryOptions);
     const redirect = new RedirectHandler(new RedirectHandlerOptions());
     bearer.setNext(retry);
-    retry.setNext(redirect);
+    if (this.options.telemetry?.enabled === true) {
+      const traced = new GraphTelemetryMiddleware(this.options.telemetry);
+      retry.setNext(traced);
+      traced.setNext(redirect);
+    } else {
+      retry.setNext(redirect);
+    }
     redirect.setNext(new HTTPMessageHandler());
     return Client.initWithMiddleware({ middleware: bearer, baseUrl: `${this.options.baseUrl}/`, defaultVersion: 'v1.0' });
   }

@@ -5,6 +5,7 @@ import type { GraphSeam } from '../graph/graphSeam';
 import type { Logger } from '../logger';
 import type { ProactiveSender } from '../proactive/sender';
 import type { KeyValueStore } from '../storage/keyValueStore';
+import type { Telemetry } from '../telemetry';
 import { Nudger } from './nudges';
 
 /**
@@ -13,9 +14,11 @@ import { Nudger } from './nudges';
  */
 export function createNudgeScheduler(deps: {
   storage: KeyValueStore; clock: Clock; log: Logger; conversations: ConversationStore; graph: Pick<GraphSeam, 'forApp'>; sender: Pick<ProactiveSender, 'post'>;
+  /** A span per pass; none when absent. */
+  telemetry?: Telemetry;
 }): Nudger {
   return new Nudger({
     appGraph: deps.graph.forApp(), store: deps.storage, conversations: deps.conversations, sender: deps.sender,
-    clock: deps.clock, log: deps.log, holder: `${hostname()}:${process.pid}`,
+    clock: deps.clock, log: deps.log, holder: `${hostname()}:${process.pid}`, telemetry: deps.telemetry,
   });
 }

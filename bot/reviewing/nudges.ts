@@ -12,6 +12,7 @@ import { replyActivity } from '../features/feature';
 import type { GraphApis, ReviewDefinition, ReviewInstance } from '../graph/apis';
 import { newCorrelationId, withLogContext } from '../logContext';
 import type { Logger } from '../logger';
+import { noTelemetry, type Telemetry } from '../telemetry';
 import { isProactiveSendError } from '../proactive/connectorFailure';
 import type { ProactiveSender } from '../proactive/sender';
 import type { KeyValueStore } from '../storage/keyValueStore';
@@ -41,6 +42,8 @@ export interface NudgerDeps {
   log: Logger;
   /** This process, written into claims (for humans reading the store). */
   holder: string;
+  /** A `nudges.pass` span per pass (bot/telemetry); none when absent. */
+  telemetry?: Pick<Telemetry, 'inSpan'>;
 }
 
 export interface NudgerOptions {
@@ -105,7 +108,10 @@ export class Nudger {
   /** What was last logged about unreachable reviewers per run and kind (logged again only when it changes). */
   private readonly logged = new Map<string, string>();
   private lastPassAt: number;
-  private readonly passes = new SharedPasses(() => withLogContext({ runId: newCorrelationId() }, () => this.run()));
+  private readonly passes = new SharedPasses(() => {
+    const runId = newCorrelationId();
+    return withLogContext({ runId }, () => (this.deps.telemetry ?? noTelemetry).inSpan('nudges.pass', { 'bot.run.id': runId }, () => this.run()));
+  });
 
   constructor(private readonly deps: NudgerDeps, options: NudgerOptions = {}) {
     this.everyMs = options.everyMs ?? NUDGE_EVERY_MS;
