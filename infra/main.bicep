@@ -61,6 +61,9 @@ param otlpEndpoint string = ''
 @secure()
 param otlpHeaders string = ''
 
+@description('Name of an Azure Bot OAuth connection to create, for SSO_MODE=connection: users signed in through the Bot Framework token service instead of the bot\'s own on-behalf-of exchange (README, "Channel sign-in and the OAuth connection fallback"). Empty = no connection, SSO_MODE=teams. With a connection, microsoftAppPassword must be the secret itself (the Azure Bot keeps a copy), not a Key Vault reference.')
+param ssoConnectionName string = ''
+
 @description('App Service plan SKU (Always On needs Basic or above).')
 param appServicePlanSku string = 'B1'
 
@@ -130,6 +133,21 @@ var otlpHeaderSettings = !empty(otlpEndpoint) && !empty(otlpHeaders) ? [
     value: otlpHeaders
   }
 ] : []
+
+// SSO_MODE=connection, bot keys too: only with an OAuth connection.
+var ssoConnectionSettings = !empty(ssoConnectionName) ? [
+  {
+    name: 'SSO_MODE'
+    value: 'connection'
+  }
+  {
+    name: 'SSO_CONNECTION_NAME'
+    value: ssoConnectionName
+  }
+] : []
+
+// The delegated Graph permissions the bot asks for (infra/graph-permissions.json, type Scope), as the connection's scopes.
+var graphDelegatedScopes = 'AccessReview.ReadWrite.All Group.Read.All User.ReadBasic.All User.Read RoleManagement.Read.Directory'
 
 // Azure's own: App Service reads these, the bot never does. (PORT is set by App Service itself.)
 var platformSettings = [
@@ -233,7 +251,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       http20Enabled: true
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: concat(botSettings, otlpEndpointSettings, otlpHeaderSettings, platformSettings, insightsSettings)
+      appSettings: concat(botSettings, otlpEndpointSettings, otlpHeaderSettings, ssoConnectionSettings, platformSettings, insightsSettings)
     }
   }
   dependsOn: [
@@ -267,6 +285,31 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
     properties: {
       isEnabled: true
     }
+  }
+}
+
+// Azure AD v2 OAuth connection with token exchange (its Token Exchange URL is the Application ID URI Teams asks a
+// token for; a mismatch is Teams' resourcematchfailed). Only with ssoConnectionName.
+resource ssoConnection 'Microsoft.BotService/botServices/connections@2022-09-15' = if (!empty(ssoConnectionName)) {
+  parent: bot
+  name: empty(ssoConnectionName) ? 'none' : ssoConnectionName
+  location: 'global'
+  properties: {
+    serviceProviderDisplayName: 'Azure Active Directory v2'
+    serviceProviderId: '30dd229c-58e3-4a48-bdfd-91ec48eb906c'
+    clientId: microsoftAppId
+    clientSecret: microsoftAppPassword
+    scopes: graphDelegatedScopes
+    parameters: [
+      {
+        key: 'tenantID'
+        value: microsoftAppTenantId
+      }
+      {
+        key: 'tokenExchangeUrl'
+        value: 'api://botid-${microsoftAppId}'
+      }
+    ]
   }
 }
 

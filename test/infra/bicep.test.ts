@@ -36,7 +36,7 @@ function settingsOf(variable: string): Array<{ name: string; value: string }> {
   return names.map((name, index) => ({ name, value: values[index] }));
 }
 /** The bot's keys: always written, and the OpenTelemetry ones written only when their parameter is set. */
-const botSettings = [...settingsOf('botSettings'), ...settingsOf('otlpEndpointSettings'), ...settingsOf('otlpHeaderSettings')];
+const botSettings = [...settingsOf('botSettings'), ...settingsOf('otlpEndpointSettings'), ...settingsOf('otlpHeaderSettings'), ...settingsOf('ssoConnectionSettings')];
 const platformSettings = [...settingsOf('platformSettings'), ...settingsOf('insightsSettings')];
 
 /** Keys .env.sample says are required with an app id (the comment block right above each `KEY=` line). */
@@ -83,7 +83,7 @@ test('the parser finds the template\'s parts (guards the parser itself)', () => 
   expect(params.length).toBeGreaterThanOrEqual(10);
   expect(outputs.length).toBeGreaterThanOrEqual(4);
   expect(botSettings.length).toBeGreaterThanOrEqual(8);
-  expect(bicep).toMatch(/^ {6}appSettings: concat\(botSettings, otlpEndpointSettings, otlpHeaderSettings, platformSettings, insightsSettings\)$/m);
+  expect(bicep).toMatch(/^ {6}appSettings: concat\(botSettings, otlpEndpointSettings, otlpHeaderSettings, ssoConnectionSettings, platformSettings, insightsSettings\)$/m);
   expect(bicep.match(/appSettings:/g)).toHaveLength(1);
 });
 
@@ -124,6 +124,22 @@ test('OpenTelemetry: the endpoint setting only when one is given, the (secret) h
   expect(settingsOf('otlpEndpointSettings')).toEqual([{ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'otlpEndpoint' }]);
   expect(settingsOf('otlpHeaderSettings')).toEqual([{ name: 'OTEL_EXPORTER_OTLP_HEADERS', value: 'otlpHeaders' }]);
   expect(settingsOf('botSettings').map((s) => s.name)).not.toEqual(expect.arrayContaining(['OTEL_EXPORTER_OTLP_ENDPOINT']));
+});
+
+test('the OAuth connection fallback: with ssoConnectionName an Azure AD v2 connection with token exchange, and SSO_MODE=connection naming it', () => {
+  expect(bicep).toMatch(/^param ssoConnectionName string = ''$/m);
+  expect(bicep).toMatch(/^var ssoConnectionSettings = !empty\(ssoConnectionName\) \? \[$/m);
+  expect(settingsOf('ssoConnectionSettings')).toEqual([{ name: 'SSO_MODE', value: "'connection'" }, { name: 'SSO_CONNECTION_NAME', value: 'ssoConnectionName' }]);
+  const connection = bicep.slice(bicep.indexOf("resource ssoConnection 'Microsoft.BotService/botServices/connections@"));
+  expect(connection).toMatch(/^resource ssoConnection '[^']+' = if \(!empty\(ssoConnectionName\)\) \{$/m);
+  for (const line of ['parent: bot', "serviceProviderId: '30dd229c-58e3-4a48-bdfd-91ec48eb906c'", 'clientId: microsoftAppId', 'clientSecret: microsoftAppPassword',
+    'scopes: graphDelegatedScopes', "key: 'tokenExchangeUrl'", "value: 'api://botid-${microsoftAppId}'", "key: 'tenantID'", 'value: microsoftAppTenantId']) {
+    expect({ line, present: connection.includes(line) }).toEqual({ line, present: true });
+  }
+  // The connection asks for exactly the delegated permissions the app registration requests.
+  const permissions = JSON.parse(readFileSync(join(ROOT, 'infra', 'graph-permissions.json'), 'utf8')) as { permissions: Array<{ name: string; type: string }> };
+  const scopes = /^var graphDelegatedScopes = '([^']+)'$/m.exec(bicep)?.[1]?.split(' ') ?? [];
+  expect(scopes.sort()).toEqual(permissions.permissions.filter((p) => p.type === 'Scope').map((p) => p.name).sort());
 });
 
 test('the web app has a system-assigned identity (for Key Vault references), its principal id an output', () => {
