@@ -1,6 +1,6 @@
 import { createApp, type AppOverrides } from './app';
 import { loadConfig, redactedSummary } from './config';
-import { createLogger } from './logger';
+import { bridgeConsole, createLogger } from './logger';
 
 /**
  * Configuration → app → listen; SIGTERM/SIGINT stop accepting, finish, close storage. `overrides` is for a test
@@ -9,6 +9,8 @@ import { createLogger } from './logger';
 export async function serve(overrides: AppOverrides = {}): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
+  // From here on a library's console output is a log line too (no raw stack traces on stdout/stderr).
+  bridgeConsole(log);
   log.info({ config: redactedSummary(config) }, 'starting');
   const app = await createApp(config, log, overrides);
   await new Promise<void>((resolve) => {

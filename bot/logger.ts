@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import { logContext } from './logContext';
 import pino, { type Logger } from 'pino';
 
@@ -70,4 +71,29 @@ export function createLogger(level: string, destination: pino.DestinationStream 
     return child.call(this, redact(bindings) as typeof bindings, options);
   } as Logger['child'];
   return logger;
+}
+
+type ConsoleMethod = 'error' | 'warn' | 'info' | 'log' | 'debug';
+const CONSOLE_LEVELS: Readonly<Record<ConsoleMethod, 'error' | 'warn' | 'info' | 'debug'>> = { error: 'error', warn: 'warn', info: 'info', log: 'info', debug: 'debug' };
+
+/**
+ * Routes the console of the libraries the bot runs (botframework-connector prints an expired channel token's whole
+ * error, stack included, and a refused signature's key with console.error) into the logger: one structured line
+ * each (`source: "console"`), an Error as its name and message only (no stack), the text redacted and clipped.
+ * For the production entry (bot/index.ts); returns what puts the console back.
+ */
+export function bridgeConsole(log: Logger): () => void {
+  // The bridge is the one place that touches the console: it replaces its methods.
+  const target = console as unknown as Record<ConsoleMethod, (...args: unknown[]) => void>;
+  const methods = Object.keys(CONSOLE_LEVELS) as ConsoleMethod[];
+  const original = new Map(methods.map((method) => [method, target[method]]));
+  for (const method of methods) {
+    target[method] = (...args: unknown[]): void => {
+      const text = format(...args.map((arg) => (arg instanceof Error ? `${arg.name}: ${arg.message}` : arg)));
+      log[CONSOLE_LEVELS[method]]({ source: 'console', text: clippedForLog(text, 300) }, 'library console output');
+    };
+  }
+  return () => {
+    for (const [method, write] of original) target[method] = write;
+  };
 }

@@ -113,6 +113,10 @@ describe('the production-mode bot process (channel keys from the local identity 
     expect(JSON.parse(line)).toMatchObject({ level: 40, status: 401, reason: expect.stringMatching(/\w/) as string, activityType: 'message', channelId: 'msteams' });
     expect(line).not.toMatch(/stack|"err"/);
     const output = bot.lines.slice(from).join('\n');
+    // Everything the process wrote is the logger's JSON: botframework-connector's own console.error calls (an expired
+    // token's stack, "Error finding key…") come through the console bridge as structured lines too.
+    expect(bot.lines.slice(from).filter((l) => !/^\{"level":\d+,/.test(l))).toEqual([]);
+    expect(output).not.toMatch(/\n\s+at /);
     expect(output).not.toContain(token.split('.')[2]);
     expect(output).not.toMatch(JWT_SHAPED);
   });
