@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { graphScopes } from '../../bot/auth/tokenProvider';
+import { fakeAz, runRegisterApp } from '../support/fakeAz';
 
 /** infra/entra-app.json (Graph application format, with placeholders) and infra/register-app.sh. */
 const ROOT = resolve(__dirname, '..', '..');
@@ -111,29 +111,12 @@ describe('infra/register-app.sh', () => {
   const hasJq = spawnSync('jq', ['--version']).status === 0;
   if (!hasJq) console.log('register-app.sh dry run skipped: jq is not installed on this machine');
   (hasJq ? test : test.skip)('against a stand-in az: creates, patches in two steps, makes the service principal and a secret, prints consent last', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fake-az-'));
-    // A stand-in for the Azure CLI: canned answers, every call logged, every --body kept in its own file.
-    writeFileSync(join(dir, 'az'), [
-      '#!/usr/bin/env bash',
-      'echo "$1 $2 $3" >> "$FAKE_AZ_DIR/calls"',
-      'prev=""; for arg in "$@"; do if [[ $prev == --body ]]; then n=$(ls "$FAKE_AZ_DIR" | grep -c ^body || true); printf "%s" "$arg" > "$FAKE_AZ_DIR/body$n.json"; fi; prev=$arg; done',
-      'case "$*" in',
-      '  "account show"*) echo 99999999-9999-4999-8999-999999999999 ;;',
-      '  "ad app create"*) echo 11111111-1111-4111-8111-111111111111 ;;',
-      '  "ad app show"*) echo 22222222-2222-4222-8222-222222222222 ;;',
-      '  "ad app credential reset"*) echo s3cr3t ;;',
-      '  *) echo "{}" ;;',
-      'esac',
-    ].join('\n'));
-    chmodSync(join(dir, 'az'), 0o755);
-    const run = spawnSync('bash', [join(INFRA, 'register-app.sh'), 'bot.contoso.example'], {
-      env: { PATH: `${dir}:${process.env.PATH ?? ''}`, FAKE_AZ_DIR: dir }, encoding: 'utf8',
-    });
+    const dir = fakeAz();
+    const run = runRegisterApp(dir, 'bot.contoso.example');
+    rmSync(dir, { recursive: true, force: true });
     expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
-    const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
-    expect(calls).toEqual(['account show --query', 'ad app create', 'ad app show', 'rest --method PATCH', 'rest --method PATCH', 'ad sp create', 'ad app credential']);
-    const bodies = readdirSync(dir).filter((name) => name.startsWith('body')).sort()
-      .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as Manifest);
+    expect(run.calls.map((args) => args.slice(0, 3).join(' '))).toEqual(['account show --query', 'ad app create', 'ad app show', 'rest --method PATCH', 'rest --method PATCH', 'ad sp create', 'ad app credential']);
+    const bodies = run.bodies as Manifest[];
     expect(bodies).toHaveLength(2);
     const [first, second] = bodies as [Manifest, Manifest];
     expect(first.identifierUris).toEqual(['api://botid-11111111-1111-4111-8111-111111111111']);

@@ -1,8 +1,8 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { FAKE_AZ, fakeAz, runRegisterApp } from '../support/fakeAz';
 
 /**
  * infra/register-app.sh's credential: a client secret, or (--certificate / --create-certificate) the public
@@ -13,8 +13,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const SCRIPT = join(ROOT, 'infra', 'register-app.sh');
 const FIXTURE_A = join(ROOT, 'test', 'fixtures', 'throwaway-test-certificate-a.pem');
 const FIXTURE_B = join(ROOT, 'test', 'fixtures', 'throwaway-test-certificate-b.pem');
-const TENANT = '99999999-9999-4999-8999-999999999999';
-const APP_ID = '11111111-1111-4111-8111-111111111111';
+const { tenant: TENANT, appId: APP_ID } = FAKE_AZ;
 const CONSENT_URL = `https://login.microsoftonline.com/${TENANT}/adminconsent?client_id=${APP_ID}`;
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -29,43 +28,20 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A temp dir with a stand-in az: canned answers, each call's arguments one line (NUL-free, tab-separated) in `calls`. */
-function fakeAz(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'register-app-'));
+function fakeAzDir(): string {
+  const dir = fakeAz();
   dirs.push(dir);
-  writeFileSync(join(dir, 'az'), [
-    '#!/usr/bin/env bash',
-    '(IFS=$\'\\t\'; echo "$*") >> "$FAKE_AZ_DIR/calls"',
-    // Keep what --cert @<file> pointed at: the script deletes its temp file when it ends.
-    'prev=""; for arg in "$@"; do if [[ $prev == --cert && $arg == @* ]]; then cat "${arg#@}" > "$FAKE_AZ_DIR/uploaded.pem"; fi; prev=$arg; done',
-    'case "$*" in',
-    `  "account show"*) echo ${TENANT} ;;`,
-    `  "ad app create"*) echo ${APP_ID} ;;`,
-    '  "ad app show"*) echo 22222222-2222-4222-8222-222222222222 ;;',
-    '  "ad app credential reset"*"--cert"*) echo \'{"appId": "x", "password": null}\' ;;',
-    '  "ad app credential reset"*) echo s3cr3t ;;',
-    '  *) echo "{}" ;;',
-    'esac',
-  ].join('\n'));
-  chmodSync(join(dir, 'az'), 0o755);
   return dir;
 }
 
-function run(dir: string, ...args: string[]): { status: number | null; stdout: string; stderr: string; calls: string[][] } {
-  const result = spawnSync('bash', [SCRIPT, ...args], {
-    env: { PATH: `${dir}:${process.env.PATH ?? ''}`, FAKE_AZ_DIR: dir, TMPDIR: dir }, encoding: 'utf8',
-  });
-  const callsFile = join(dir, 'calls');
-  const calls = existsSync(callsFile) ? readFileSync(callsFile, 'utf8').trimEnd().split('\n').map((line) => line.split('\t')) : [];
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
-}
+const run = runRegisterApp;
 
 const credentialCalls = (calls: string[][]): string[][] => calls.filter((args) => args.slice(0, 4).join(' ') === 'ad app credential reset');
 const lastLine = (text: string): string | undefined => text.trimEnd().split('\n').at(-1);
 
 (hasJq ? describe : describe.skip)('infra/register-app.sh credentials (stand-in az)', () => {
   test('without a certificate: one client secret, printed as MicrosoftAppPassword, consent URL last', () => {
-    const dir = fakeAz();
+    const dir = fakeAzDir();
     const result = run(dir, 'bot.contoso.example');
     expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
     const creds = credentialCalls(result.calls);
@@ -78,7 +54,7 @@ const lastLine = (text: string): string | undefined => text.trimEnd().split('\n'
   });
 
   test('--certificate: uploads the certificate block only (never the key), appends, creates no secret', () => {
-    const dir = fakeAz();
+    const dir = fakeAzDir();
     const result = run(dir, 'bot.contoso.example', '--certificate', FIXTURE_A);
     expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
     const creds = credentialCalls(result.calls);
@@ -109,7 +85,7 @@ const lastLine = (text: string): string | undefined => text.trimEnd().split('\n'
   });
 
   test('--certificate=<file> is the same option', () => {
-    const dir = fakeAz();
+    const dir = fakeAzDir();
     const result = run(dir, 'bot.contoso.example', 'My bot', `--certificate=${FIXTURE_A}`);
     expect(result.status).toBe(0);
     expect(credentialCalls(result.calls).map((args) => args.includes('--cert'))).toEqual([true]);
@@ -117,7 +93,7 @@ const lastLine = (text: string): string | undefined => text.trimEnd().split('\n'
   });
 
   (hasOpenssl ? test : test.skip)('--create-certificate: writes a new PEM (mode 600, RSA 2048, about a year) and uploads its certificate', () => {
-    const dir = fakeAz();
+    const dir = fakeAzDir();
     const pem = join(dir, 'new-bot.pem');
     const result = run(dir, 'bot.contoso.example', '--create-certificate', pem);
     expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
@@ -137,7 +113,7 @@ const lastLine = (text: string): string | undefined => text.trimEnd().split('\n'
   });
 
   (hasOpenssl ? test : test.skip)('--create-certificate never overwrites an existing file', () => {
-    const dir = fakeAz();
+    const dir = fakeAzDir();
     const pem = join(dir, 'existing.pem');
     writeFileSync(pem, 'keep me');
     const result = run(dir, 'bot.contoso.example', '--create-certificate', pem);
@@ -148,7 +124,7 @@ const lastLine = (text: string): string | undefined => text.trimEnd().split('\n'
   });
 
   test('refuses an unusable certificate file before calling az', () => {
-    const dir = fakeAz();
+    const dir = fakeAzDir();
     const fixture = readFileSync(FIXTURE_A, 'utf8');
     const certOnly = join(dir, 'cert-only.pem');
     writeFileSync(certOnly, fixture.match(CERT_BLOCK)?.[0] ?? '');
