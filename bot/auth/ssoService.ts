@@ -1,4 +1,4 @@
-import { CardFactory, type AdaptiveCardInvokeResponse, type Attachment, type InvokeResponse, type TokenExchangeInvokeRequest, type TurnContext } from 'botbuilder';
+import type { AdaptiveCardInvokeResponse, Attachment, InvokeResponse, TokenExchangeInvokeRequest, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AppConfig } from '../config';
 import { AppError, isAppError } from '../errors';
@@ -12,8 +12,6 @@ export type SignInOutcome =
   | { kind: 'signedIn'; userId: string }
   | { kind: 'duplicate' }
   | { kind: 'failed'; code: 'ConsentRequired' | 'InvalidSsoToken' | 'UserMismatch' };
-
-const SIGN_IN_TEXT = 'Sign in to use Microsoft Entra access reviews as yourself.';
 
 const ExchangeValue = z.object({ id: z.string().min(1), connectionName: z.string().optional(), token: z.string().min(1) });
 
@@ -72,17 +70,14 @@ export class SsoService {
     const loginHint = (turn.activity.from as { userPrincipalName?: string }).userPrincipalName;
     const connection = this.connection();
     if (connection === undefined) return oauthCard(this.config, exchangeId, loginHint);
-    const resource = await connection.signInResource(turn);
-    return CardFactory.oauthCard(this.config.sso.connectionName, 'Sign in', SIGN_IN_TEXT, resource.signInLink, resource.tokenExchangeResource, resource.tokenPostResource);
+    return oauthCard(this.config, exchangeId, loginHint, await connection.signInResource(turn));
   }
 
   /** Universal Actions' 401 loginRequest for a card button that needs the presser's token. */
   async loginRequest(turn: TurnContext, exchangeId: string): Promise<AdaptiveCardInvokeResponse> {
     const connection = this.connection();
     if (connection === undefined) return loginRequest(this.config, exchangeId, undefined);
-    const resource = await connection.signInResource(turn);
-    return loginRequest(this.config, resource.tokenExchangeResource.id ?? exchangeId, undefined,
-      { signInLink: resource.signInLink, tokenExchangeResource: resource.tokenExchangeResource });
+    return loginRequest(this.config, exchangeId, undefined, await connection.signInResource(turn));
   }
 
   /**

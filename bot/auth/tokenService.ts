@@ -1,10 +1,9 @@
-import type {
-  Activity, CloudAdapterBase, SignInUrlResponse, TokenExchangeResource, TokenPostResource, TokenResponse, TurnContext,
-} from 'botbuilder';
+import type { Activity, CloudAdapterBase, SignInUrlResponse, TokenResponse, TurnContext } from 'botbuilder';
 import type { Clock } from '../clock';
 import type { AppConfig } from '../config';
 import { AppError } from '../errors';
 import { clippedForLog, type Logger } from '../logger';
+import type { ConnectionSignIn } from './ssoCards';
 import { authFailureDetails, type SignedInUser, type TokenProvider } from './tokenProvider';
 
 /** A token is used until this long before it expires (a Graph call must not start with a token about to lapse). */
@@ -156,7 +155,7 @@ export class TokenServiceSignIn {
   }
 
   /** The connection's sign-in link and token exchange resource for the card Teams turns into a silent request. */
-  async signInResource(turn: TurnContext): Promise<{ signInLink: string; tokenExchangeResource: TokenExchangeResource; tokenPostResource?: TokenPostResource }> {
+  async signInResource(turn: TurnContext): Promise<ConnectionSignIn> {
     let resource: SignInUrlResponse;
     try {
       // No final redirect, as botbuilder's OAuthPrompt.
