@@ -7,6 +7,7 @@ import { AuthenticationConstants, ClaimsIdentity } from 'botframework-connector'
 import { credentialSummary, type AppConfig } from './config';
 import { appErrorIn } from './errors';
 import type { Logger } from './logger';
+import type { Telemetry } from './telemetry';
 
 /**
  * Where channel tokens are checked instead of Bot Framework's own OpenID configuration. Never from configuration:
@@ -77,8 +78,9 @@ class LocalTokenServiceAuthentication extends ConfigurationBotFrameworkAuthentic
  * CloudAdapter with Bot Framework authentication from configuration: every inbound activity's JWT is
  * validated when an app id is configured; with none (local mode) authentication is off, as for the Playground.
  */
-export function createAdapter(config: AppConfig, dialogStates: BotState, log: Logger, channelAuth?: ChannelAuthOverride,
-  connectorCredentials?: ConnectorCredentialsOverride): ChannelAdapter {
+export function createAdapter(config: AppConfig, dialogStates: BotState, log: Logger,
+  options: { channelAuth?: ChannelAuthOverride; connectorCredentials?: ConnectorCredentialsOverride; telemetry?: Pick<Telemetry, 'failActiveSpan'> } = {}): ChannelAdapter {
+  const { channelAuth, connectorCredentials } = options;
   const settings = botFrameworkSettings(config, channelAuth);
   if (config.bot.appId !== '') {
     const credential = config.bot.appType === 'UserAssignedMSI' ? 'managed identity' : config.bot.certificate ? credentialSummary(config.bot.certificate) : 'secret';
@@ -89,7 +91,7 @@ export function createAdapter(config: AppConfig, dialogStates: BotState, log: Lo
     ? new LocalTokenServiceAuthentication(settings, credentials, config.aad.clientId)
     : new ConfigurationBotFrameworkAuthentication(settings, credentials);
   const adapter = new ChannelAdapter(authentication);
-  adapter.onTurnError = turnErrorHandler(dialogStates, log);
+  adapter.onTurnError = turnErrorHandler(dialogStates, log, options.telemetry);
   return adapter;
 }
 
@@ -98,11 +100,14 @@ export function createAdapter(config: AppConfig, dialogStates: BotState, log: Lo
  * with a correlation id (500 for an invoke), and deletes the sender's dialog state in this conversation so a broken
  * dialog cannot stick.
  */
-export function turnErrorHandler(dialogStates: BotState, log: Logger): (turn: TurnContext, error: Error) => Promise<void> {
+export function turnErrorHandler(dialogStates: BotState, log: Logger, telemetry?: Pick<Telemetry, 'failActiveSpan'>): (turn: TurnContext, error: Error) => Promise<void> {
   return async (turn: TurnContext, error: Error): Promise<void> => {
     const correlationId = randomUUID().slice(0, 8);
+    const code = appErrorIn(error)?.code ?? 'Internal';
+    // The turn span (bot/telemetry): failed, although the answer below is an apology with status 200.
+    telemetry?.failActiveSpan(code);
     log.error({
-      err: error, code: appErrorIn(error)?.code ?? 'Internal', correlationId, activityId: turn.activity.id,
+      err: error, code, correlationId, activityId: turn.activity.id,
       activityType: turn.activity.type, activityName: turn.activity.name, conversationId: turn.activity.conversation?.id,
     }, 'turn failed');
     try {

@@ -142,7 +142,7 @@ export async function createApp(config: AppConfig, log: Logger, overrides: AppOv
   const graph = new GraphSeam(tokens, new GraphClientFactory({ baseUrl: config.graphBaseUrl, telemetry }));
   const conversations = new ConversationStore(storage, clock);
   const { bot, dialogStates } = createBot({ config, storage, tokens, graph, clock, log, teamDetails: connectorTeamDetails, conversations });
-  const adapter = createAdapter(config, dialogStates, log, overrides.channelAuth, overrides.connectorCredentials);
+  const adapter = createAdapter(config, dialogStates, log, { ...overrides, telemetry });
   const proactive = new ProactiveSender({ connector: botbuilderConnector(adapter, config.bot.appId, log), conversations, log, clock });
   const sync = config.localMode ? emulatorClockSync(clock, config.graphBaseUrl, log) : undefined;
   if (sync !== undefined) {

@@ -18,6 +18,8 @@ export interface ActiveSpan {
   setAttributes(attributes: TelemetryAttributes): void;
   /** Marks the span failed without an exception (a 5xx answer); `errorType` is a code or a status, never a message. */
   fail(errorType: string): void;
+  /** Whether it was marked failed (by {@link ActiveSpan.fail} or {@link Telemetry.failActiveSpan}). */
+  readonly failed: boolean;
 }
 
 export interface Telemetry {
@@ -28,6 +30,11 @@ export interface Telemetry {
    * traceId and spanId are on every log line written inside it (bot/logContext.ts).
    */
   inSpan<T>(name: string, attributes: TelemetryAttributes, work: (span: ActiveSpan) => Promise<T>, kind?: SpanKindName): Promise<T>;
+  /**
+   * Marks the innermost span in progress failed: a turn whose error the adapter's onTurnError handled (the user got
+   * an apology and the HTTP answer is still 200), so it is not counted as `ok`.
+   */
+  failActiveSpan(errorType: string): void;
   /** One turn: `bot.turns` and `bot.turn.duration`. */
   countTurn(attributes: TelemetryAttributes, seconds: number): void;
   /** One HTTP request to Graph (each retry counts): `graph.requests` and `graph.request.duration`. */
@@ -38,12 +45,13 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-const NO_SPAN: ActiveSpan = { setAttributes: () => undefined, fail: () => undefined };
+const NO_SPAN: ActiveSpan = { setAttributes: () => undefined, fail: () => undefined, failed: false };
 
 /** Telemetry off: every call is a plain function call. */
 export const noTelemetry: Telemetry = {
   enabled: false,
   inSpan: (_name, _attributes, work) => work(NO_SPAN),
+  failActiveSpan: () => undefined,
   countTurn: () => undefined,
   countGraphRequest: () => undefined,
   countDigest: () => undefined,

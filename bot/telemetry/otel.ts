@@ -55,24 +55,29 @@ export function otelTelemetry(settings: AppConfig['telemetry'], endpoint: string
   const graphRequests = meter.createCounter('graph.requests', { description: 'HTTP requests to Microsoft Graph, retries included', unit: '{request}' });
   const graphDuration = meter.createHistogram('graph.request.duration', { description: 'Duration of one HTTP request to Microsoft Graph', unit: 's' });
   const digests = meter.createCounter('bot.digests.posted', { description: 'Digest cards posted or refreshed in channels', unit: '{digest}' });
-  const active = new AsyncLocalStorage<Context>();
+  const active = new AsyncLocalStorage<{ context: Context; handle: ActiveSpan }>();
   let stopped: Promise<void> | undefined;
 
   return {
     enabled: true,
     async inSpan(name, attributes, work, kind = 'internal') {
-      const parent = active.getStore() ?? ROOT_CONTEXT;
+      const parent = active.getStore()?.context ?? ROOT_CONTEXT;
       const span: Span = tracer.startSpan(name, { kind: KINDS[kind], attributes: defined(attributes) }, parent);
+      let failed = false;
       const handle: ActiveSpan = {
         setAttributes: (more) => span.setAttributes(defined(more)),
         fail: (type) => {
+          failed = true;
           span.setAttribute(ATTR_ERROR_TYPE, type);
           span.setStatus({ code: SpanStatusCode.ERROR });
+        },
+        get failed() {
+          return failed;
         },
       };
       const { traceId, spanId } = span.spanContext();
       try {
-        return await active.run(trace.setSpan(parent, span), () => withLogContext({ traceId, spanId }, () => work(handle)));
+        return await active.run({ context: trace.setSpan(parent, span), handle }, () => withLogContext({ traceId, spanId }, () => work(handle)));
       } catch (error) {
         const type = errorType(error);
         span.addEvent('exception', { [ATTR_EXCEPTION_TYPE]: type });
@@ -81,6 +86,9 @@ export function otelTelemetry(settings: AppConfig['telemetry'], endpoint: string
       } finally {
         span.end();
       }
+    },
+    failActiveSpan(type) {
+      active.getStore()?.handle.fail(type);
     },
     countTurn(attributes, seconds) {
       turns.add(1, defined(attributes));

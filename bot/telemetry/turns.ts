@@ -16,7 +16,8 @@ const conversationType = (conversation: unknown): string | undefined =>
 
 /**
  * Runs one turn in a `turn` span (kind server: activity type and name, conversation type, turnId, HTTP status) and
- * counts it in `bot.turns` / `bot.turn.duration` with its outcome (`ok`, or `error` for a 5xx answer or a throw).
+ * counts it in `bot.turns` / `bot.turn.duration` with its outcome (`ok`, or `error` for a 5xx answer, a throw or an
+ * error onTurnError handled).
  */
 export async function inTurn<T extends { status: number }>(telemetry: Telemetry, activity: ActivityShape, turnId: string, work: () => Promise<T>): Promise<T> {
   if (!telemetry.enabled) return work();
@@ -28,7 +29,8 @@ export async function inTurn<T extends { status: number }>(telemetry: Telemetry,
       const answer = await work();
       span.setAttributes({ 'http.response.status_code': answer.status });
       if (answer.status >= 500) span.fail(String(answer.status));
-      else outcome = 'ok';
+      // A failure the adapter handled (onTurnError: an apology, 200) marked the span failed too.
+      if (!span.failed) outcome = 'ok';
       return answer;
     }, 'server');
   } finally {

@@ -76,7 +76,7 @@ describe('with an endpoint', () => {
     expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ enabled: true, globalProvider: 'NoopTracerProvider', sdkLoaded: true });
 
     const spans = collector.spans();
-    const turn = spans.find((s) => s.name === 'turn');
+    const turn = spans.find((s) => s.name === 'turn' && s.attributes['bot.turn.id'] === 'turn0001');
     expect(turn?.attributes).toMatchObject({ 'bot.activity.type': 'message', 'bot.conversation.type': 'personal', 'bot.turn.id': 'turn0001', 'http.response.status_code': 200 });
     expect(turn?.kind).toBe(2); // SERVER
     expect(turn?.resource['service.name']).toBe('bot-under-test');
@@ -104,7 +104,14 @@ describe('with an endpoint', () => {
     expect(count({ 'graph.throttled': true, 'http.response.status_class': '4xx' })).toBe(1);
     expect(count({ 'http.response.status_class': '2xx', 'graph.throttled': false })).toBe(3);
     expect(collector.points('graph.request.duration').reduce((n, p) => n + p.value, 0)).toBe(4);
-    expect(collector.points('bot.turns')).toEqual([expect.objectContaining({ value: 1, attributes: expect.objectContaining({ 'bot.turn.outcome': 'ok', 'bot.activity.type': 'message' }) })]);
+    expect(collector.points('bot.turns')).toEqual(expect.arrayContaining([
+      expect.objectContaining({ value: 1, attributes: expect.objectContaining({ 'bot.turn.outcome': 'ok', 'bot.activity.type': 'message' }) }),
+      // The handled failure: answered 200, counted as an error, its span failed with the error's code.
+      expect.objectContaining({ value: 1, attributes: expect.objectContaining({ 'bot.turn.outcome': 'error', 'bot.activity.type': 'message' }) }),
+    ]));
+    const handled = spans.find((s) => s.name === 'turn' && s.attributes['bot.turn.id'] === 'turn0002');
+    expect({ status: handled?.status.code, errorType: handled?.attributes['error.type'], http: handled?.attributes['http.response.status_code'] })
+      .toEqual({ status: 2, errorType: 'Internal', http: 200 });
     expect(collector.points('bot.digests.posted')).toEqual([expect.objectContaining({ value: 1, attributes: { 'digest.action': 'posted' } })]);
 
     // The Graph server did get the token; the collector got none of it, nor the UPN, the query or the answers' text.

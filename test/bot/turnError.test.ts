@@ -8,7 +8,7 @@ import { toAppError } from '../../bot/graph/graphErrors';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 
 /** The last-resort handler and the Graph error mapping: what users see and what the logs keep. */
-function setup(): { adapter: TestAdapter; storage: SqliteStorage; lines: string[]; state: ConversationState } {
+function setup(): { adapter: TestAdapter; storage: SqliteStorage; lines: string[]; state: ConversationState; failedSpans: string[] } {
   const lines: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
   const storage = new SqliteStorage(':memory:');
@@ -19,12 +19,13 @@ function setup(): { adapter: TestAdapter; storage: SqliteStorage; lines: string[
     await state.saveChanges(turn);
     throw new AppError('Internal', 'boom', { cause: new Error(`secret text ${turn.activity.text ?? ''}`) });
   });
-  adapter.onTurnError = turnErrorHandler(state, createLogger('info', sink));
-  return { adapter, storage, lines, state };
+  const failedSpans: string[] = [];
+  adapter.onTurnError = turnErrorHandler(state, createLogger('info', sink), { failActiveSpan: (type) => failedSpans.push(type) });
+  return { adapter, storage, lines, state, failedSpans };
 }
 
 test('a failing turn: apology with a correlation id, state reset, the code and ids logged', async () => {
-  const { adapter, storage, lines } = setup();
+  const { adapter, storage, lines, failedSpans } = setup();
   await storage.write({ 'test/conversations/Convo1/': { leftover: true } });
   // processActivity resolves after the whole turn, onTurnError included (assertReply would resolve at the apology).
   await adapter.processActivity({ type: 'message', text: 'do something' });
@@ -36,6 +37,8 @@ test('a failing turn: apology with a correlation id, state reset, the code and i
   expect(record).toMatchObject({ code: 'Internal', correlationId: correlation, activityType: 'message' });
   expect(record.conversationId).toBeTruthy();
   expect(await storage.read(['test/conversations/Convo1/'])).toEqual({});
+  // The turn's telemetry span is marked failed with the code (the answer itself is an apology, not a 5xx).
+  expect(failedSpans).toEqual(['Internal']);
 });
 
 test('a failing invoke is answered 500 with the correlation id', async () => {

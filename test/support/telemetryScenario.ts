@@ -6,7 +6,8 @@ import { inTurn } from '../../bot/telemetry/turns';
 
 /**
  * Run by test/bot/telemetry.test.ts in its own Node process (the OTLP exporters load `http` with a dynamic import(),
- * which jest's module loader refuses without VM modules): one turn reading Graph as a user, a digest run that posts,
+ * which jest's module loader refuses without VM modules): one turn reading Graph as a user, a turn whose error was
+ * handled, a digest run that posts,
  * a nudges pass that throws; then shutdown. argv: Graph base URL, token, collector URL or '-' (telemetry off).
  * Log lines go to stdout; the last one is `scenario done`.
  */
@@ -23,6 +24,11 @@ async function main(): Promise<void> {
     await client.api(`/identityGovernance/accessReviews/definitions/${SCENARIO.definition}`).get();
     log.info('inside the turn');
     return { status: 200 };
+  });
+  // A turn whose error the adapter handled (onTurnError apologises; the answer is still 200).
+  await inTurn(telemetry, { type: 'message', conversation: { conversationType: 'personal' } }, 'turn0002', () => {
+    telemetry.failActiveSpan('Internal');
+    return Promise.resolve({ status: 200 });
   });
   await telemetry.inSpan('digest.run', { 'bot.run.id': 'run00001' }, () => Promise.resolve(telemetry.countDigest('posted')));
   const failure = Object.assign(new Error(`token ${token} for ${SCENARIO.upn}`), { code: 'GraphUnavailable' });
