@@ -116,6 +116,11 @@ export class TeamsClient {
     this.now = options.now ?? Date.now;
     this.files = new FileSink(() => this.serviceUrl);
     this.server = createServer((request, response) => void this.onRequest(request, response));
+    // Teams' connector keeps an idle keep-alive connection open for minutes (Azure's load balancers: 4 by default);
+    // Node's 5 s default closed it between two ticks of the bot, and a post written as it closed was reset
+    // (ECONNRESET "socket hang up": an unconfirmed post), which Teams itself would not do.
+    this.server.keepAliveTimeout = 120_000;
+    this.server.headersTimeout = 125_000;
     this.ctx = {
       serviceUrl: '', tenantId: options.tenantId, botId: options.botId, botName: options.botName ?? 'Access Reviews',
       teams: this.teams, nextId: () => String(++this.seq),
