@@ -1,3 +1,4 @@
+import jwt from 'jsonwebtoken';
 import { bridgeConsole } from '../../bot/logger';
 import { captureLog, JWT_SHAPED } from './auth/logCapture';
 
@@ -13,7 +14,7 @@ test('console.error/warn/log of a library become log lines, without stacks or to
     const expired = Object.assign(new Error('jwt expired'), { name: 'TokenExpiredError' });
     console.error(expired);
     console.warn('BadRequest: Missing activity or activity type.');
-    console.log('token %s', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGVsZSJ9.c2lnbmF0dXJl');
+    console.log('token %s', jwt.sign({ sub: 'adele' }, 'test-signing-key'));
     console.error(`Error finding key for token. Available keys: ${'k'.repeat(1000)}`);
   } finally {
     restore();

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import jwt from 'jsonwebtoken';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -17,7 +18,7 @@ import { SCENARIO } from '../support/telemetryScenario';
 const execFileAsync = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
 const SCENARIO_FILE = join(ROOT, 'test', 'support', 'telemetryScenario.ts');
-const TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZWxlbWV0cnktdGVzdCJ9.c2lnbmF0dXJl';
+const TOKEN = jwt.sign({ sub: 'telemetry-test' }, 'test-signing-key');
 const { definition: DEFINITION, upn: UPN } = SCENARIO;
 
 /** A tiny Graph: 200 for /me and a user, 429 (Retry-After: 0) once for a definition, then 200. */
