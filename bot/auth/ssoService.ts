@@ -5,7 +5,7 @@ import { AppError, isAppError } from '../errors';
 import type { Logger } from '../logger';
 import type { KeyValueStore } from '../storage/keyValueStore';
 import { loginRequest, oauthCard } from './ssoCards';
-import { authFailureDetails, hasUserToken, type SignedInUser, type TokenProvider } from './tokenProvider';
+import { authFailureDetails, hasUserToken, unverifiedClaims, type SignedInUser, type TokenProvider } from './tokenProvider';
 import type { TokenServiceSignIn } from './tokenService';
 
 export type SignInOutcome =
@@ -20,15 +20,8 @@ const ExchangeValue = z.object({ id: z.string().min(1), connectionName: z.string
  * enough to refuse someone else's token before it is exchanged. Teams SSO tokens always carry it.
  */
 function unverifiedObjectId(token: string): string | undefined {
-  const payload = token.split('.')[1];
-  if (payload === undefined || payload === '') return undefined;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    const oid = typeof claims === 'object' && claims !== null ? (claims as { oid?: unknown }).oid : undefined;
-    return typeof oid === 'string' && oid !== '' ? oid : undefined;
-  } catch {
-    return undefined;
-  }
+  const oid = unverifiedClaims(token)?.oid;
+  return typeof oid === 'string' && oid !== '' ? oid : undefined;
 }
 
 /** How long a token-exchange id is remembered, so late duplicates from other Teams clients are still dropped. */

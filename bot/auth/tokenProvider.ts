@@ -43,6 +43,21 @@ export function authFailureDetails(error: unknown): AuthFailureDetails {
   return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * A JWT's claims, read WITHOUT verifying it: only for decisions that need no trust (refusing someone else's token
+ * before it is exchanged, when to stop using a token); undefined when it is not a JWT with a JSON payload.
+ */
+export function unverifiedClaims(token: string): Record<string, unknown> | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined || payload === '') return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? claims as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Who a token belongs to, from the on-behalf-of result (never the token itself). */
 export interface SignedInUser {
   userId: string;

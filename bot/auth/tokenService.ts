@@ -4,7 +4,8 @@ import type { AppConfig } from '../config';
 import { AppError } from '../errors';
 import { clippedForLog, type Logger } from '../logger';
 import type { ConnectionSignIn } from './ssoCards';
-import { authFailureDetails, type SignedInUser, type TokenProvider } from './tokenProvider';
+import { userIdOf } from '../turn';
+import { authFailureDetails, unverifiedClaims, type SignedInUser, type TokenProvider } from './tokenProvider';
 
 /** A token is used until this long before it expires (a Graph call must not start with a token about to lapse). */
 const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
@@ -21,8 +22,6 @@ interface UserTokenClient {
   signOutUser(userId: string, connectionName: string, channelId: string): Promise<void>;
 }
 
-const userIdOf = (turn: TurnContext): string => turn.activity.from?.aadObjectId ?? '';
-
 /** What a failed token service call says, for the logs: the HTTP status, the AADSTS details, a clipped message (never a token). */
 function failureOf(error: unknown): Record<string, unknown> {
   const e = error as { statusCode?: unknown; message?: unknown; name?: unknown };
@@ -32,12 +31,8 @@ function failureOf(error: unknown): Record<string, unknown> {
 
 /** The `exp` claim of a JWT, unverified (only to know when to stop using it); undefined when there is none. */
 function expiryOf(token: string): number | undefined {
-  try {
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
+  const exp = unverifiedClaims(token)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
 }
 
 /**
